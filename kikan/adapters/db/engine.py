@@ -1,0 +1,60 @@
+"""Engines for the embedded default (SQLite) and production (PostgreSQL).
+
+SQLite: WAL, foreign keys, and ``BEGIN IMMEDIATE`` so that a transaction that reads and then
+writes never fails half-way with SQLITE_BUSY; writers queue on ``busy_timeout``.
+PostgreSQL: the application switches to a role without BYPASSRLS (``SET ROLE``) on every
+connection, so row-level security applies even when the login role is the table owner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def _sqlite_path(url: str) -> Path | None:
+    u = sa.engine.make_url(url)
+    if u.database and u.database != ":memory:":
+        return Path(u.database)
+    return None
+
+
+def make_engine(url: str, *, app_role: str | None = None, pool_size: int = 10) -> Engine:
+    """Create an engine. ``app_role`` is only used on PostgreSQL (None for migrations)."""
+    if url.startswith("sqlite"):
+        path = _sqlite_path(url)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_conn: Any, _rec: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(conn: sa.Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    engine = sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    if app_role:
+
+        @event.listens_for(engine, "connect")
+        def _set_role(dbapi_conn: Any, _rec: Any) -> None:
+            cur = dbapi_conn.cursor()
+            cur.execute(f'SET ROLE "{app_role}"')
+            cur.close()
+            dbapi_conn.commit()
+
+    return engine

@@ -1,0 +1,115 @@
+"""Record shapes of the registry's datasets, built from its published events and snapshots.
+
+An *item* of a page is ``{"id", "seq", "event_id", "event_type", "occurred_on", "recorded_at",
+"data"}``: ``data`` follows the dataset's JSON Schema; ``id`` is stable and unique per delivered
+record (what an idempotent consumer keys on); the event fields are null in snapshots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
+
+from kikan.linkage.datasets import MOVE_HEAD, MOVE_PERSON_FIELDS, RESIDENT_FIELDS
+
+RESIDENT_NAMES = tuple(f.name for f in RESIDENT_FIELDS)
+PERSON_NAMES = tuple(f.name for f in MOVE_PERSON_FIELDS)
+MOVE_HEAD_NAMES = tuple(f.name for f in MOVE_HEAD)
+_PERSON_SET = frozenset(PERSON_NAMES)
+_ENVELOPE = ("event_id", "event_type")
+
+
+def jsonable(v: Any) -> Any:
+    if isinstance(v, datetime):
+        return v.isoformat()
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def resident(person: Mapping[str, Any], *, from_event: bool = False) -> dict[str, Any]:
+    """A ``juki.residents`` record from an event person or a current history row (no 個人番号).
+
+    Event payloads are JSON already (dates as ISO text); database rows need converting.
+    """
+    if from_event:
+        return {n: person.get(n) for n in RESIDENT_NAMES}
+    return {n: jsonable(person.get(n)) for n in RESIDENT_NAMES}
+
+
+def resident_id(data: Mapping[str, Any]) -> str:
+    return f"{data['addressee_no']}-{data['history_no']}"
+
+
+def move(event_id: str, event_type: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``juki.moves`` record: the 異動 event, its persons' items, extra keys under ``details``."""
+    head = {n: payload.get(n) for n in MOVE_HEAD_NAMES if n not in _ENVELOPE}
+    known = set(MOVE_HEAD_NAMES) | {"persons"}
+    details = {k: v for k, v in payload.items() if k not in known}
+    persons = [
+        p if p.keys() == _PERSON_SET else {n: p.get(n) for n in PERSON_NAMES}
+        for p in payload.get("persons") or []
+    ]
+    return {
+        "event_id": event_id,
+        "event_type": event_type,
+        **head,
+        "details": details or None,
+        "persons": persons,
+    }
+
+
+def household_nos(payload: Mapping[str, Any], aggregate_id: str) -> list[str]:
+    """Households an event touched: its aggregate, every person's 世帯番号 and the 世帯番号 keys of the
+    payload (``from_household_no``, ``merged_household_no`` …), first-seen order."""
+    seen: dict[str, None] = {}
+    for v in (
+        aggregate_id,
+        payload.get("household_no"),
+        *(p.get("household_no") for p in payload.get("persons") or []),
+    ):
+        if isinstance(v, str) and v:
+            seen.setdefault(v)
+    for k, v in payload.items():
+        if k.endswith("household_no") and isinstance(v, str) and v:
+            seen.setdefault(v)
+    return list(seen)
+
+
+def household(row: Mapping[str, Any], members: list[str]) -> dict[str, Any]:
+    return {
+        "household_no": row["household_no"], "head_addressee_no": row.get("head_addressee_no"),
+        "address": row.get("address"), "katagaki": row.get("katagaki"), "address_code": row.get("address_code"),
+        "town_code": row.get("town_code"), "postal_code": row.get("postal_code"), "status": row.get("status"),
+        "version": row.get("version"), "member_addressee_nos": members,
+    }  # fmt: skip
+
+
+def item(
+    id_: str,
+    data: dict[str, Any],
+    *,
+    seq: int | None = None,
+    event_id: str | None = None,
+    event_type: str | None = None,
+    occurred_on: str | None = None,
+    recorded_at: datetime | None = None,
+) -> dict[str, Any]:
+    return {
+        "id": id_, "seq": seq, "event_id": event_id, "event_type": event_type, "occurred_on": occurred_on,
+        "recorded_at": recorded_at.isoformat() if recorded_at else None, "data": data,
+    }  # fmt: skip
+
+
+def csv_rows(dataset: str, data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The CSV lines of one record: one per person for ``juki.moves``, else the record itself."""
+    if dataset == "juki.moves":
+        head = {n: data.get(n) for n in MOVE_HEAD_NAMES}
+        persons = data.get("persons") or [{}]
+        return [
+            {**head, "addressee_no": p.get("addressee_no"), "history_no": p.get("history_no"),
+             "individual_number_changed": p.get("individual_number_changed")}
+            for p in persons
+        ]  # fmt: skip
+    return [data]
