@@ -46,6 +46,17 @@ def _pg_database(request: pytest.FixtureRequest) -> tuple[str, str]:
     return name, base.set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cipher() -> Iterator[None]:
+    """Each test builds the 個人番号 cipher from its own environment: a key ring set by one test's
+    ``monkeypatch`` must not outlive it in the process-wide cache."""
+    from kikan.adapters.security import crypto
+
+    crypto.reset_cipher()
+    yield
+    crypto.reset_cipher()
+
+
 @pytest.fixture(scope="session", params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if request.param == "postgres":

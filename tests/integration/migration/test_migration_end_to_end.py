@@ -138,7 +138,9 @@ app(sys.argv[2:], prog_name="kikan")
 """
 
 
-def test_import_killed_after_first_batch_resumes_to_the_same_state(db, db_url, tmp_path, legacy_gen):
+def test_import_killed_after_first_batch_resumes_to_the_same_state(db, db_url, tmp_path, legacy_gen, monkeypatch):
+    # one explicit key ring for this process and the killed subprocess alike
+    monkeypatch.setenv("KIKAN_MYNUMBER_KEY", "m1:" + base64.b64encode(bytes(range(1, 33))).decode())
     s = legacy_gen.generate_legacy_set(tmp_path / "legacy", residents=60, seed=9)
     layout = load_layout("legacy_fixed_cp932")
     killed, whole = new_tenant(db), new_tenant(db)
