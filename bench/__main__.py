@@ -224,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
         done[(p.spec.name, p.backend)] = o.status
         print(f"[bench]   → {o.status} in {o.seconds:.1f} s", file=sys.stderr, flush=True)
         report.outcomes.append(o)
+        report.seconds = round(time.monotonic() - started, 1)
+        write(report, args.out)  # after every benchmark: a long city run interrupted keeps what it measured
     report.seconds = round(time.monotonic() - started, 1)
     report.finished_at = datetime.now().astimezone().isoformat(timespec="seconds")
     report.machine["load_avg_end"] = [round(x, 2) for x in os.getloadavg()]

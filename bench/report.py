@@ -224,7 +224,7 @@ def markdown(r: Report) -> str:
     backends = sorted({o.backend for o in r.outcomes if o.backend})
     lines = [
         f"# kikan benchmark report — size `{r.size}`", "",
-        f"Started {r.started_at}, finished {r.finished_at} ({r.seconds:,.0f} s). Command: `{r.command}`", "",
+        f"Started {r.started_at}, finished {r.finished_at or '— (still running)'} ({r.seconds:,.0f} s). Command: `{r.command}`", "",
         "## Machine", "",
         f"- CPU: {m.get('cpu') or '?'} — {m.get('cores')} cores; RAM {m.get('ram_gb')} GB; kernel {m.get('kernel')}",
         f"- load average at start (1/5/15 min): {m.get('load_avg_start')} — **the figures are wall-clock on this machine**",
