@@ -67,7 +67,7 @@ def _business_routers() -> list:
     routers: list = []
     for name in (
         "juki", "linkage", "addressee", "applications", "characters", "migration", "tax", "tax_assessment",
-        "tax_ui", "welfare", "welfare_cases",
+        "tax_ui", "welfare", "welfare_cases", "welfare_ui",
     ):
         try:
             module = importlib.import_module(f"kikan.adapters.api.routes.{name}")

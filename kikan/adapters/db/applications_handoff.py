@@ -79,15 +79,31 @@ def _certificate(uow: Any, fields: dict[str, Any], today: date) -> Outcome:
     return Outcome(result, "発行番号 " + "、".join(issue_nos), links)
 
 
+def _child_allowance_claim(uow: Any, fields: dict[str, Any], today: date) -> Outcome:
+    """児童手当 認定請求 → ``kikan.welfare.cases.file_claim`` (児童手当法第7条); the clerk then decides
+    (認定・却下) in the case screen."""
+    from kikan.adapters.db.welfare_store import SqlCaseStore
+    from kikan.welfare.cases import file_claim
+    from kikan.welfare.online_claim import claim_from_application
+
+    rec = file_claim(claim_from_application(fields), uow, today=today, store=SqlCaseStore(uow))
+    result = {"case_id": rec.case_id, "version": rec.version, "allowance": rec.state.allowance,
+              "recipient": rec.state.recipient, "children": [c.child_id for c in rec.state.children]}  # fmt: skip
+    link = (f"受給者番号 {rec.case_id} の台帳（認定・却下の決定）", f"/welfare/cases/{rec.case_id}")
+    return Outcome(result, f"児童手当 認定請求（受給者番号 {rec.case_id}）", [link])
+
+
 HANDLERS: dict[tuple[str, str], Handler] = {
     ("juki", "RecordMoveOut"): _move_out,
     ("juki", "CertificateRequest"): _certificate,
+    ("welfare", "FileClaim"): _child_allowance_claim,
 }
 
 #: Japanese names for the English field keys some services raise errors with.
 FIELD_LABELS = {
     "addressee_no": "宛名番号", "addressee_nos": "対象者の宛名番号", "household_no": "世帯番号", "kind": "証明書の種類",
     "options": "記載する事項", "options.show_mynumber": "個人番号の記載", "requester": "請求者", "purpose": "使用目的",
+    "recipient": "請求者（受給者）", "children": "対象児童", "spouse": "配偶者",
 }  # fmt: skip
 
 

@@ -1,0 +1,257 @@
+"""児童手当・児童扶養手当 staff screens under ``/welfare`` (the JSON API: ``routes/welfare_cases.py``).
+
+Server-rendered (Jinja2 + htmx, no inline script or style). Reads need ``welfare.read``, the
+decisions (認定・却下) and closing a task ``welfare.write``; they run the same services as the API
+(:mod:`kikan.welfare.cases`) in one unit of work, so validation, versions, events and audit are the
+API's. Screens: 受給者台帳の一覧 (filter by allowance/status/recipient), 台帳 (current state, children,
+every version with its notice, the case's tasks, 認定・却下 of a claim), 事務処理（タスク）, 支払処理
+(list; a run's totals, its lines, links to the 全銀 file / 支払一覧 / summary and the 支払通知書).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response
+
+from kikan.adapters.api.deps import Principal, Requires, app_db
+from kikan.adapters.api.routes import welfare_ui_notices as notices
+from kikan.adapters.api.routes import welfare_ui_queries as q
+from kikan.adapters.api.routes.welfare_cases import welfare_today
+from kikan.adapters.db import welfare_queries
+from kikan.adapters.db.welfare_accounts import SqlSupportStore
+from kikan.adapters.db.welfare_payment_files import STATUS_LABELS as LINE_STATUS
+from kikan.adapters.db.welfare_payment_runs import run_id_of
+from kikan.adapters.db.welfare_store import SqlCaseStore
+from kikan.adapters.web.views import render
+from kikan.core.calendar import WarekiError, format_wareki
+from kikan.core.errors import DomainError, FieldError, ValidationFailed
+from kikan.core.temporal import JST
+from kikan.welfare import cases as wc
+from kikan.welfare.cases.commands import month_of, parse
+from kikan.welfare.cases.model import ALLOWANCES, END_REASONS, REASONS, STATUS_LABELS
+from kikan.welfare.cases.tasks import KINDS as TASK_KINDS
+from kikan.welfare.notices import KIND_OF_REASON, TITLES, month_text
+
+Reader = Annotated[Principal, Depends(Requires("welfare.read"))]
+Writer = Annotated[Principal, Depends(Requires("welfare.write"))]
+Today = Annotated[date, Depends(welfare_today)]
+PAGE = 50
+TASK_STATUS = {"open": "未処理", "done": "処理済み"}
+RUN_STATUS = {"running": "処理中", "completed": "完了"}
+
+
+def wareki(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime):
+        t = value.astimezone(JST)
+        return format_wareki(t.date()) + t.strftime(" %H:%M")
+    d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    try:
+        return format_wareki(d)
+    except WarekiError:
+        return d.isoformat()
+
+
+def yen(value: Any) -> str:
+    return "" if value is None else f"{int(value):,}円"
+
+
+def label_month(label: str | None) -> str:
+    """``"2025-04"`` → 「令和7年4月分」."""
+    return month_text(month_of(label, "month")) if label else ""
+
+
+def notice_title(allowance: str, reason_code: str) -> str:
+    kind = KIND_OF_REASON.get(reason_code)
+    return f"{ALLOWANCES.get(allowance, '')}{TITLES[kind]}" if kind else ""
+
+
+HELPERS: dict[str, Any] = {
+    "wareki": wareki, "yen": yen, "label_month": label_month, "notice_title": notice_title,
+    "ALLOWANCES": ALLOWANCES, "STATUS_LABELS": STATUS_LABELS, "END_REASONS": END_REASONS, "REASONS": REASONS,
+    "TASK_KINDS": TASK_KINDS, "TASK_STATUS": TASK_STATUS, "RUN_STATUS": RUN_STATUS, "LINE_STATUS": LINE_STATUS,
+}  # fmt: skip
+
+
+def page(request: Request, name: str, ctx: dict[str, Any], p: Principal, status: int = 200) -> Response:
+    return render(request, f"welfare/{name}", {**HELPERS, **ctx}, p, status=status)
+
+
+def errors_of(exc: DomainError) -> list[FieldError]:
+    return list(exc.errors) or [FieldError("", exc.message)]
+
+
+def error_page(request: Request, p: Principal, exc: DomainError, title: str, back: str = "/welfare/cases") -> Response:
+    return page(request, "error.html", {"title": title, "errors": errors_of(exc), "back": back}, p, status=exc.status)
+
+
+def _choice(value: str, allowed: dict[str, str], field: str) -> str | None:
+    if not value:
+        return None
+    if value not in allowed:
+        raise ValidationFailed([FieldError(field, "一覧から選んでください")])
+    return value
+
+
+def _case_page(request: Request, p: Principal, case_id: str, errors: list[FieldError] | None = None,
+               status: int = 200, done: str = "") -> Response:  # fmt: skip
+    with app_db(request).uow(p.ctx) as uow:
+        detail = welfare_queries.case_detail(uow, case_id)
+        state = wc.CaseState.model_validate(detail["state"])
+        tasks = q.case_tasks(uow, case_id)
+        who = q.names(uow, [state.recipient, *(c.child_id for c in state.children)])
+        uow.commit()
+    current = detail["versions"][-1]
+    ctx = {
+        "title": f"受給者台帳 {case_id}", "nav": "cases", "case_id": case_id, "detail": detail, "state": state,
+        "current": current, "versions": list(reversed(detail["versions"])), "tasks": tasks, "names": who,
+        "errors": errors or [], "done": done,
+    }  # fmt: skip
+    return page(request, "case.html", ctx, p, status=status)
+
+
+def _decide(request: Request, p: Principal, today: date, case_id: str, fn: Any, cls: Any,
+            data: dict[str, Any]) -> Response:  # fmt: skip
+    try:
+        cmd = parse(cls, {**data, "case_id": case_id})
+        with app_db(request).uow(p.ctx) as uow:
+            rec = fn(cmd, uow, today=today, store=SqlCaseStore(uow))
+            uow.commit()
+    except DomainError as exc:
+        try:
+            return _case_page(request, p, case_id, errors_of(exc), status=exc.status)
+        except DomainError as missing:
+            return error_page(request, p, missing, "受給者台帳")
+    return RedirectResponse(f"/welfare/cases/{case_id}?done={rec.version}", status_code=303)
+
+
+def router() -> APIRouter:
+    r = APIRouter(prefix="/welfare", include_in_schema=False)
+
+    @r.get("")
+    def welfare_home(p: Reader) -> Response:
+        return RedirectResponse("/welfare/cases", status_code=303)
+
+    @r.get("/cases")
+    def cases_page(request: Request, p: Reader, allowance: str = "", status: str = "", recipient: str = "",
+                   offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> Response:  # fmt: skip
+        v = {"allowance": allowance, "status": status, "recipient": recipient.strip()}
+        try:
+            a = _choice(allowance, ALLOWANCES, "手当")
+            s = _choice(status, STATUS_LABELS, "状態")
+            with app_db(request).uow(p.ctx) as uow:
+                rows = welfare_queries.list_cases(uow, allowance=a, status=s, recipient=v["recipient"] or None,
+                                                  limit=PAGE + 1, offset=offset)  # fmt: skip
+                who = q.names(uow, (x["recipient"] for x in rows))
+                uow.commit()
+        except DomainError as exc:
+            ctx = {"title": "受給者台帳の一覧", "nav": "cases", "v": v, "rows": [], "names": {}, "offset": 0,
+                   "more": False, "errors": errors_of(exc), "page_size": PAGE}  # fmt: skip
+            return page(request, "cases.html", ctx, p, status=exc.status)
+        ctx = {"title": "受給者台帳の一覧", "nav": "cases", "v": v, "rows": rows[:PAGE], "names": who, "offset": offset,
+               "more": len(rows) > PAGE, "errors": [], "page_size": PAGE}  # fmt: skip
+        return page(request, "cases.html", ctx, p)
+
+    @r.get("/cases/{case_id}")
+    def case_page(request: Request, p: Reader, case_id: str, done: str = "") -> Response:
+        try:
+            return _case_page(request, p, case_id, done=done)
+        except DomainError as exc:
+            return error_page(request, p, exc, "受給者台帳")
+
+    @r.post("/cases/{case_id}/certify")
+    def certify(request: Request, p: Writer, today: Today, case_id: str,
+                expected_version: Annotated[int, Form(ge=1)], decided_on: Annotated[str, Form(max_length=10)] = "",
+                ) -> Response:  # fmt: skip
+        data: dict[str, Any] = {"expected_version": expected_version}
+        if decided_on:
+            data["decided_on"] = decided_on
+        return _decide(request, p, today, case_id, wc.certify, wc.Certify, data)
+
+    @r.post("/cases/{case_id}/reject")
+    def reject(request: Request, p: Writer, today: Today, case_id: str,
+               expected_version: Annotated[int, Form(ge=1)], reason: Annotated[str, Form(max_length=200)] = "",
+               ) -> Response:  # fmt: skip
+        return _decide(request, p, today, case_id, wc.reject, wc.Reject,
+                       {"expected_version": expected_version, "reason": reason.strip()})  # fmt: skip
+
+    @r.get("/cases/{case_id}/versions/{version}/notice.pdf")
+    def notice_pdf(request: Request, p: Reader, today: Today, case_id: str, version: int) -> Response:
+        try:
+            return notices.decision_pdf(request, p, today, case_id, version)
+        except DomainError as exc:
+            return error_page(request, p, exc, "通知書の作成", back=f"/welfare/cases/{case_id}")
+
+    @r.get("/tasks")
+    def tasks_page(request: Request, p: Reader, status: str = "open", kind: str = "") -> Response:
+        v = {"status": status, "kind": kind}
+        try:
+            s = _choice(status, TASK_STATUS, "状態") or "open"
+            k = _choice(kind, {x: y.title for x, y in TASK_KINDS.items()}, "種類")
+            with app_db(request).uow(p.ctx) as uow:
+                rows = welfare_queries.list_tasks(uow, status=s, kind=k, limit=500)
+                who = q.names(uow, (x["addressee_no"] for x in rows if x.get("addressee_no")))
+                uow.commit()
+        except DomainError as exc:
+            return error_page(request, p, exc, "事務処理の一覧", back="/welfare/tasks")
+        ctx = {"title": "事務処理の一覧", "nav": "tasks", "v": v, "rows": rows, "names": who}
+        return page(request, "tasks.html", ctx, p)
+
+    @r.post("/tasks/{task_id}/done")
+    def task_done(request: Request, p: Writer, today: Today, task_id: str,
+                  note: Annotated[str, Form(max_length=500)] = "", back: Annotated[str, Form(max_length=200)] = "",
+                  ) -> Response:  # fmt: skip
+        try:
+            cmd = parse(wc.CompleteTask, {"task_id": task_id, "note": note})
+            with app_db(request).uow(p.ctx) as uow:
+                wc.complete_task(cmd, uow, today=today, store=SqlSupportStore(uow))
+                uow.commit()
+        except DomainError as exc:
+            return error_page(request, p, exc, "事務処理の完了", back="/welfare/tasks")
+        target = back if back.startswith("/welfare/") and not back.startswith("//") else "/welfare/tasks"
+        return RedirectResponse(target, status_code=303)
+
+    @r.get("/payment-runs")
+    def runs_page(request: Request, p: Reader, allowance: str = "") -> Response:
+        try:
+            a = _choice(allowance, ALLOWANCES, "手当")
+            with app_db(request).uow(p.ctx) as uow:
+                runs = welfare_queries.list_runs(uow, a)
+        except DomainError as exc:
+            return error_page(request, p, exc, "支払処理の一覧", back="/welfare/payment-runs")
+        ctx = {"title": "支払処理の一覧", "nav": "runs", "runs": runs, "v": {"allowance": allowance}}
+        return page(request, "runs.html", ctx, p)
+
+    @r.get("/payment-runs/{allowance}/{month}")
+    def run_page(request: Request, p: Reader, allowance: str, month: str, status: str = "") -> Response:
+        try:
+            a = _choice(allowance, ALLOWANCES, "手当") or ""
+            st = _choice(status, LINE_STATUS, "状態")
+            rid = run_id_of(a, month_of(month, "支払期月"))
+            with app_db(request).uow(p.ctx) as uow:
+                run = q.run_of(uow, rid)
+                lines = q.run_lines(uow, rid, st)
+                uow.commit()
+        except DomainError as exc:
+            return error_page(request, p, exc, "支払処理", back="/welfare/payment-runs")
+        ctx = {"title": f"支払処理 {ALLOWANCES[a]} {label_month(month).removesuffix('分')}", "nav": "runs", "run": run,
+               "summary": run["summary"] or {}, "lines": lines, "allowance": a, "month": month, "status": status,
+               "limit": q.LINES_SHOWN}  # fmt: skip
+        return page(request, "run.html", ctx, p)
+
+    @r.get("/payment-runs/{allowance}/{month}/notices/{case_id}.pdf")
+    def payment_pdf(request: Request, p: Reader, today: Today, allowance: str, month: str, case_id: str) -> Response:
+        try:
+            return notices.payment_pdf(request, p, today, allowance, month, case_id)
+        except DomainError as exc:
+            return error_page(request, p, exc, "支払通知書の作成", back=f"/welfare/payment-runs/{allowance}/{month}")
+
+    return r
+
+
+def routers() -> list[APIRouter]:
+    return [router(), *notices.routers()]
