@@ -40,18 +40,22 @@ TITLES: dict[str, str] = {
     "removed_copy": "住民票（除票）",
     "entry_certificate": "住民票記載事項証明書",
     "move_out": "転出証明書",
+    "remade_original_copy": "改製原住民票",
 }
 KIND_NAMES: dict[str, str] = {
     "resident_copy": "住民票の写し",
     "removed_copy": "住民票の除票の写し",
     "entry_certificate": "住民票記載事項証明書",
     "move_out": "転出証明書",
+    "remade_original_copy": "改製原住民票の写し",
 }
 QUASI_MOVE_OUT_TITLE = "転出証明書に準ずる証明書"
 
 CERTIFY_COPY = "この写しは、住民票の原本と相違ないことを証明する。"
 CERTIFY_COPY_ALL = "この写しは、世帯全員の住民票の原本と相違ないことを証明する。"
 CERTIFY_REMOVED = "この写しは、住民票の除票の原本と相違ないことを証明する。"
+#: 改製原住民票 (改製前の住民票, a 除票 under 住民基本台帳法第15条の2): same pattern, NOT verified.
+CERTIFY_REMADE_ORIGINAL = "この写しは、改製原住民票の原本と相違ないことを証明する。"
 CERTIFY_ENTRY = "上記のとおり住民票に記載されていることを証明する。"
 CERTIFY_MOVE_OUT = "上記の者は、転出の届出をしたことを証明する。"
 CERTIFY_QUASI = "上記の者は、転出をしたことを証明する。"
@@ -115,6 +119,8 @@ def certification_text(kind: str, *, all_members: bool, quasi: bool) -> str:
         return CERTIFY_COPY_ALL if all_members else CERTIFY_COPY
     if kind == "removed_copy":
         return CERTIFY_REMOVED
+    if kind == "remade_original_copy":
+        return CERTIFY_REMADE_ORIGINAL
     if kind == "entry_certificate":
         return CERTIFY_ENTRY
     return CERTIFY_QUASI if quasi else CERTIFY_MOVE_OUT
@@ -128,6 +134,7 @@ class CertificateKind(StrEnum):
     REMOVED_COPY = "removed_copy"  # 住民票の除票の写し
     ENTRY_CERTIFICATE = "entry_certificate"  # 住民票記載事項証明書
     MOVE_OUT = "move_out"  # 転出証明書 (転出証明書に準ずる証明書)
+    REMADE_ORIGINAL_COPY = "remade_original_copy"  # 改製原住民票の写し (改製前の住民票)
 
 
 class Layout(StrEnum):
@@ -324,7 +331,7 @@ def person_block(
     if opts.show_honseki and not foreign:
         add("honseki", "本籍", rec.get("honseki") or "", wide=True, registered=True)
         add("hitto_name", "筆頭者", rec.get("hitto_name") or "", registered=True)
-    if kind in (CertificateKind.RESIDENT_COPY, CertificateKind.REMOVED_COPY):
+    if kind in (CertificateKind.RESIDENT_COPY, CertificateKind.REMOVED_COPY, CertificateKind.REMADE_ORIGINAL_COPY):
         add("previous_address", "転入前住所", rec.get("previous_address") or BLANK, wide=True, registered=True)
         add("prior_address", "異動前住所", rec.get("prior_address") or "", wide=True, registered=True)
     if opts.show_mynumber:

@@ -33,6 +33,7 @@ from kikan.juki.certificate_text import (
     Layout,
     PersonBlock,
 )
+from kikan.juki.events import NEW_RECORD_CODES
 from kikan.juki.items import ITEMS
 
 MEMBERS_PER_SHEET = 4
@@ -44,6 +45,9 @@ HISTORY_LINES_FIRST_SHEET = 12
 HISTORY_LINES_NEXT_SHEET = 40
 LATE_MOVE_OUT_DAYS = 14
 REMOVAL_ITEMS = frozenset(i.name for i in ITEMS if i.group == "removal")
+#: 消除事由 of a 住民票 closed by 改製 (the 改製原住民票, 異動事由 241).
+REMADE = "改製"
+REMOVED_KINDS = frozenset({CertificateKind.REMOVED_COPY, CertificateKind.REMADE_ORIGINAL_COPY})
 
 __all__ = [
     "CertificateDocument", "CertificateKind", "CertificateOptions", "Certification", "Field",
@@ -169,9 +173,16 @@ def _visible(p: PersonRecord, today: date) -> Mapping[str, Any]:
     return out
 
 
-def _rows(p: PersonRecord, today: date) -> list[Mapping[str, Any]]:
-    """The person's snapshots oldest first, without cancelled rows and future-dated changes."""
+def _rows(p: PersonRecord, today: date, *, this_record: bool = False) -> list[Mapping[str, Any]]:
+    """The person's snapshots oldest first, without cancelled rows and future-dated changes.
+
+    ``this_record``: only the rows of the 住民票 being printed, i.e. from its last 改製（記載）/
+    再製（記載） on (a remade 住民票 carries the items over, not the 改製原住民票's 異動履歴).
+    """
     rows = sorted([*p.history, p.current], key=lambda r: int(r.get("history_no") or 0))
+    if this_record:
+        starts = [i for i, r in enumerate(rows) if r.get("event_code") in NEW_RECORD_CODES and not r.get("cancelled")]
+        rows = rows[starts[-1]:] if starts else rows
     out = []
     for r in rows:
         on = t.as_date(r.get("event_on"))
@@ -184,7 +195,7 @@ def history_lines(p: PersonRecord, today: date) -> tuple[HistoryLine, ...]:
     """異動履歴: one line per change (事由, 異動日, 届出日, 異動前の住所)."""
     lines: list[HistoryLine] = []
     prev: Mapping[str, Any] | None = None
-    for r in _rows(p, today):
+    for r in _rows(p, today, this_record=True):
         here = t.address_text(r.get("address"), r.get("katagaki"))
         before = t.address_text(prev.get("address"), prev.get("katagaki")) if prev else ""
         if prev is None:  # the first record: where the person came from (転入前住所)
@@ -225,6 +236,8 @@ def _refuse(fld: str, message: str) -> ValidationFailed:
 def _check_options(kind: CertificateKind, o: CertificateOptions) -> None:
     if kind == CertificateKind.REMOVED_COPY and o.layout == Layout.HOUSEHOLD:
         raise _refuse("options.layout", "住民票の除票の写しは個人票でのみ発行できます")
+    if kind == CertificateKind.REMADE_ORIGINAL_COPY and o.layout == Layout.HOUSEHOLD:
+        raise _refuse("options.layout", "改製原住民票の写しは個人票でのみ発行できます")
     if o.with_history and (o.layout == Layout.HOUSEHOLD or kind in (CertificateKind.ENTRY_CERTIFICATE, CertificateKind.MOVE_OUT)):
         raise _refuse("options.with_history", "履歴の記載は住民票（除票）の写しの個人票でのみ指定できます")
 
@@ -238,8 +251,8 @@ def _select(
 ) -> list[PersonRecord]:
     by_no = {p.addressee_no: p for p in records}
     if selected is None:
-        if kind == CertificateKind.REMOVED_COPY:
-            raise _refuse("addressee_nos", "除票の写しは対象者を指定してください")
+        if kind in (CertificateKind.REMOVED_COPY, CertificateKind.REMADE_ORIGINAL_COPY):
+            raise _refuse("addressee_nos", "除票・改製原住民票の写しは対象者を指定してください")
         if kind == CertificateKind.MOVE_OUT:
             chosen = [p for p in records if p.current.get("move_out_planned_on")]
         else:  # 世帯全員: current members only; 除票 persons never join them (5.1 実装しない機能)
@@ -260,6 +273,8 @@ def _select(
             )
         if kind == CertificateKind.REMOVED_COPY and not removed:
             raise _refuse("addressee_nos", f"宛名番号 {p.addressee_no} の住民票は消除されていません")
+        if kind == CertificateKind.REMADE_ORIGINAL_COPY and p.current.get("removal_reason") != REMADE:
+            raise _refuse("addressee_nos", f"宛名番号 {p.addressee_no} に改製原住民票はありません")
         if kind == CertificateKind.MOVE_OUT and not (
             p.current.get("move_out_planned_on") and (p.current.get("moved_out_to_planned") or p.current.get("moved_out_to"))
         ):
@@ -300,7 +315,7 @@ def build_certificate(
         rec = p.current if kind == CertificateKind.MOVE_OUT else _visible(p, today)
         blocks.append(
             t.person_block(
-                rec, kind, options, individual=individual, removed=kind == CertificateKind.REMOVED_COPY,
+                rec, kind, options, individual=individual, removed=kind in REMOVED_KINDS,
                 mynumber=(mynumbers or {}).get(p.addressee_no, "") if options.show_mynumber else "",
                 history=history_lines(p, today) if options.with_history else (),
                 tsusho_history=tsusho_history(p, today) if t.is_foreign(rec) and options.show_tsusho_history else "",

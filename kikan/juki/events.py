@@ -110,6 +110,11 @@ REASONS: tuple[Reason, ...] = (
     _r("391", "異動の取消し（修正）", "異動の取消し（修正）", "MoveCancelled"),
 )
 REASON_BY_CODE: dict[str, Reason] = {r.code: r for r in REASONS}
+#: 改製（記載）・再製（記載）: the row that starts a new 住民票 for the same 宛名番号. The 住民票 in
+#: force is the rows from the last such row on; the rows before it (ending with 改製（消除）/
+#: 再製（消除）) are the 改製前の住民票 (改製原住民票) / 再製前の住民票.
+NEW_RECORD_CODES: frozenset[str] = frozenset({"141", "151"})
+CLOSING_CODES: dict[str, str] = {"141": "241", "151": "251"}
 EVENT_TYPES: frozenset[str] = frozenset(r.event_type for r in REASONS)
 
 

@@ -1,19 +1,34 @@
-"""証明書の交付: 住民票の写し・除票の写し・記載事項証明書・転出証明書 (one transaction).
+"""証明書の交付: 住民票の写し・除票の写し・改製原住民票の写し・記載事項証明書・転出証明書.
 
-Legal basis and spec: 住民基本台帳法 第12条・第12条の2・第15条の4 (写しの交付), 施行令 第24条
-(転出証明書の交付); 住民記録システム標準仕様書 5.1 (証明書記載事項), 4.1.3.0.3 (転出証明書等),
-3.1/3.4 (抑止・支援措置), 10.2 (アクセスログ: 帳票発行 and whether a 個人番号 was output).
+Legal basis and spec: 住民基本台帳法 第12条・第12条の2・第15条の4 (写しの交付; 除票 includes the
+改製前の住民票, 第15条の2), 施行令 第24条 (転出証明書の交付); 住民記録システム標準仕様書 5.1 (証明書記載事項),
+4.1.3.0.3 (転出証明書等), 3.1/3.4 (抑止・支援措置), 10.2 (アクセスログ: 帳票発行 and whether a 個人番号
+was output).
 
-Steps of :func:`issue`, all in the caller's unit of work: load the persons (tenant-scoped) →
-build the document (pure, validates the request) → :func:`juki_blocks.enforce` on the printed
-persons (a refusal is audited by enforce in its own transaction and NOTHING else is written) →
-decrypt 個人番号 only when printed → allocate the 発行番号 → render → 交付履歴 row → one audit
-row per person (``juki.certificate.issue``, action ``print``) → commit.
+:func:`issue` works in three phases so that rendering (0.1–0.2 s of CPU a page) never runs inside
+a write transaction (on SQLite every unit of work holds the database's write lock):
+
+1. **read** (the caller's unit of work, then rolled back): load the persons (tenant-scoped) →
+   build a draft (pure, validates the request) → :func:`juki_blocks.enforce` on the printed
+   persons (a refusal is audited by enforce in its own transaction and NOTHING else is written)
+   → decrypt 個人番号 only when printed → read the 発行番号 the next issue would take;
+2. **render** the PDF with that number, holding no transaction;
+3. **record** (a short unit of work of its own): enforce again (a block set meanwhile refuses;
+   the release/alert audit rows land here), check the printed persons' current rows did not
+   change (else :class:`Conflict`), take the 発行番号 → 交付履歴 row → one audit row per person
+   (``juki.certificate.issue``, action ``print``) → commit. If another issue took the number
+   meanwhile, this one rolls back and renders again with the next number (after
+   :data:`NUMBER_ATTEMPTS` renders it renders under the counter lock, so it always ends). If
+   recording fails, nothing is returned: a PDF exists only for a recorded issue.
+
+``issue(..., commit=False)`` (転出, 郵送請求: recorded with the caller's own work) does all of it
+in the caller's transaction.
 
 発行番号 format: ``<元号略号><和暦年>-<6 digits>``, e.g. ``R8-000123`` = the 123rd certificate the
 tenant issued in 令和8年 (calendar year). One gap-free per-tenant counter per 和暦 year
 (``tenant_counter`` name ``juki.certificate.R8``), so numbers restart at 000001 each year and at
-an era change; a rolled-back issue leaves no gap because the counter row commits with it.
+an era change; a rolled-back issue leaves no gap because the counter row commits with it (the
+number is taken only in the record phase).
 """
 
 from __future__ import annotations
@@ -30,7 +45,7 @@ from kikan.adapters.db import counters, juki_blocks
 from kikan.adapters.db.tables.core import tenant
 from kikan.adapters.db.tables.juki import juki_certificate_issue, juki_history, juki_resident
 from kikan.core.calendar import to_wareki
-from kikan.core.errors import FieldError, Forbidden, NotFound, ValidationFailed
+from kikan.core.errors import Conflict, FieldError, Forbidden, NotFound, ValidationFailed
 from kikan.juki.certificates import (
     CertificateDocument,
     CertificateKind,
@@ -46,6 +61,9 @@ CERTIFICATE_PERMISSION = "juki.certificate"
 MYNUMBER_PERMISSION = "mynumber.view"
 CHANNELS = {"counter": "窓口", "api": "API", "batch": "一括", "online": "オンライン", "post": "郵送"}
 MAX_PERSONS = 25  # the 交付履歴 column holds 25 宛名番号 (15 digits + separator)
+#: Renders of one issue before it renders under the counter lock (see :func:`issue`).
+NUMBER_ATTEMPTS = 4
+REMADE_CODE = "241"  # 改製（消除）: the last row of a 改製原住民票
 
 
 @dataclass(frozen=True)
@@ -63,6 +81,7 @@ class CertificateRequest:
     supervisor_release: str | None = None  # 支援措置責任者の審査メモ (3.4)
     reissue_of: str | None = None
     issuer: Issuer | None = None
+    original_history_no: int | None = None  # 改製原住民票の写し: which 改製原 (default the latest)
 
 
 @dataclass(frozen=True)
@@ -78,12 +97,23 @@ def _fail(fld: str, message: str) -> ValidationFailed:
     return ValidationFailed([FieldError(fld, message)])
 
 
-def allocate_issue_no(conn: sa.Connection, tenant_id: str, today: date) -> str:
-    """Next 発行番号 of the tenant for ``today``'s 和暦 year (see the module docstring)."""
+def _issue_prefix(today: date) -> str:
     w = to_wareki(today)
-    prefix = f"{w.era.abbreviation}{w.year}"
+    return f"{w.era.abbreviation}{w.year}"
+
+
+def allocate_issue_no(conn: sa.Connection, tenant_id: str, today: date) -> str:
+    """Next 発行番号 of the tenant for ``today``'s 和暦 year, taken (see the module docstring)."""
+    prefix = _issue_prefix(today)
     value, _ = counters.advance(conn, tenant_id, f"juki.certificate.{prefix}")
     return f"{prefix}-{value:06d}"
+
+
+def peek_issue_no(conn: sa.Connection, tenant_id: str, today: date) -> str:
+    """The 発行番号 the next issue will take if nobody takes one first (nothing is reserved)."""
+    prefix = _issue_prefix(today)
+    value, _ = counters.peek(conn, tenant_id, f"juki.certificate.{prefix}")
+    return f"{prefix}-{value + 1:06d}"
 
 
 def _check(uow: Any, req: CertificateRequest) -> CertificateKind:
@@ -170,18 +200,53 @@ def _mynumbers(records: list[PersonRecord], printed: Sequence[str], cipher: Any)
     return {a: cipher.decrypt(by_no[a]["individual_number_enc"]) for a in printed if by_no[a].get("individual_number_enc")}
 
 
-def issue(
-    uow: Any, request: CertificateRequest, *, today: date, commit: bool = True, cipher: Any = None,
-    seal_png: bytes | None = None,
-) -> IssuedCertificate:
-    """Issue one certificate (see the module docstring for the steps and legal basis).
+@dataclass
+class _Prepared:
+    """What the read phase found and checked: everything needed to render and to record."""
 
-    Raises ValidationFailed / NotFound / Forbidden with nothing written, and ``Blocked`` for a
-    抑止 or 支援措置 — then only the refusal audit is written (by ``enforce``, which also ends the
-    caller's unit of work). ``commit=False`` lets a larger flow (転出) commit it with its own work.
-    """
+    request: CertificateRequest
+    kind: CertificateKind
+    options: CertificateOptions
+    selected: list[str] | None
+    reissue: Reissue | None
+    records: list[PersonRecord]
+    issuer: Issuer
+    printed: tuple[str, ...]
+    households: list[str]
+    mynumbers: dict[str, str] | None
+    current: bool  # printed from the persons' current rows (checked again before recording)
+    released: bool  # a 支援措置責任者 released a 支援措置 for this issue
+
+    @property
+    def history_nos(self) -> dict[str, int]:
+        return {r.addressee_no: int(r.current["history_no"]) for r in self.records}
+
+
+def _remade_originals(uow: Any, req: CertificateRequest) -> list[tuple[str, int]]:
+    """改製原住民票: the latest 改製（消除） row of each person (or ``original_history_no``)."""
+    h = juki_history.c
+    if not req.addressee_nos:
+        raise _fail("addressee_nos", "改製原住民票の写しは対象者（宛名番号）を指定してください")
+    if req.original_history_no is not None and len(req.addressee_nos) != 1:
+        raise _fail("original_history_no", "改製原住民票の履歴番号は対象者が1人のときに指定できます")
+    q = sa.select(h.addressee_no, sa.func.max(h.history_no).label("history_no")).where(
+        h.tenant_id == uow.tenant_id, h.addressee_no.in_(req.addressee_nos), h.event_code == REMADE_CODE,
+        h.cancelled.is_(False),
+    )  # fmt: skip
+    if req.original_history_no is not None:
+        q = q.where(h.history_no == req.original_history_no)
+    found = {row.addressee_no: int(row.history_no) for row in uow.conn.execute(q.group_by(h.addressee_no))}
+    missing = [a for a in req.addressee_nos if a not in found]
+    if missing:
+        raise NotFound(f"宛名番号 {'、'.join(missing)} の改製原住民票が見つかりません", field="addressee_nos")
+    return [(a, found[a]) for a in dict.fromkeys(req.addressee_nos)]
+
+
+def _prepare(uow: Any, request: CertificateRequest, today: date, cipher: Any) -> _Prepared:
+    """Read phase: load the rows, build a draft, refuse blocks and 支援措置, decrypt printed 個人番号."""
     kind = _check(uow, request)
     options, selected, reissue = request.options, None if not request.addressee_nos else list(request.addressee_nos), None
+    current = False
     if request.reissue_of:  # 再交付: the persons, options and snapshots of the original (j660)
         orig = _original(uow, request.reissue_of)
         meta = dict(orig.options)
@@ -191,61 +256,135 @@ def issue(
         # a reissue of a reissue still names the first certificate (its number and date)
         first_no = meta.get("original_issue_no") or orig.issue_no
         reissue = Reissue(first_no, date.fromisoformat(meta.get("original_issued_on") or meta["issued_on"]))
+    elif kind == CertificateKind.REMADE_ORIGINAL_COPY:
+        keys = _remade_originals(uow, request)
     else:
-        keys = _load_current(uow, request)
+        keys, current = _load_current(uow, request), True
     _check_mynumber(uow, options)
-    current = _snapshot_rows(uow.conn, uow.tenant_id, keys)
+    rows = _snapshot_rows(uow.conn, uow.tenant_id, keys)
     # earlier snapshots: 異動履歴, 通称履歴 (外国人住民), and the record before a pending 転出届
-    earlier = _earlier_rows(uow.conn, uow.tenant_id, current) if options.with_history or any(
-        r.get("resident_kind") == "foreign" or r.get("move_out_planned_on") for r in current.values()
+    earlier = _earlier_rows(uow.conn, uow.tenant_id, rows) if options.with_history or any(
+        r.get("resident_kind") == "foreign" or r.get("move_out_planned_on") for r in rows.values()
     ) else {}
-    records = [PersonRecord(current[a], earlier.get(a, [])) for a, _ in keys]
+    records = [PersonRecord(rows[a], earlier.get(a, [])) for a, _ in keys]
     issuer = _issuer(uow, request)
     draft = build_certificate(kind, records, options, today=today, issue_no="", issuer=issuer, selected=selected, reissue=reissue)
     printed = draft.addressee_nos
     if len(printed) > MAX_PERSONS:
         raise _fail("addressee_nos", f"一度に記載できる対象者は{MAX_PERSONS}人までです")
-    households = sorted({str(current[a]["household_no"]) for a in printed if current[a].get("household_no")})
+    households = sorted({str(rows[a]["household_no"]) for a in printed if rows[a].get("household_no")})
+    released = _enforce(uow, request, printed, households, today)
+    mynumbers = _mynumbers(records, printed, cipher) if options.show_mynumber else None
+    return _Prepared(
+        request, kind, options, selected, reissue, records, issuer, printed, households, mynumbers, current, released
+    )
+
+
+def _enforce(uow: Any, request: CertificateRequest, printed: Sequence[str], households: list[str], today: date) -> bool:
+    """抑止・支援措置 for 証明書発行 (3.1, 3.4); True when a 支援措置責任者 released a 支援措置."""
     passed = juki_blocks.enforce(
         uow, "certificate", addressee_nos=printed, household_nos=households, today=today,
         supervisor_release=request.supervisor_release,
-    )
-    released_by = uow.actor.actor_id if any(h.block.kind == "support" for h in passed) and request.supervisor_release else None
-    mynumbers = _mynumbers(records, printed, cipher) if options.show_mynumber else None
-    issue_no = allocate_issue_no(uow.conn, uow.tenant_id, today)
-    doc = build_certificate(
-        kind, records, options, today=today, issue_no=issue_no, issuer=issuer, selected=selected,
-        mynumbers=mynumbers, reissue=reissue,
-    )
+    )  # fmt: skip
+    return any(h.block.kind == "support" for h in passed) and bool(request.supervisor_release)
+
+
+def _document(p: _Prepared, issue_no: str, today: date) -> CertificateDocument:
+    return build_certificate(
+        p.kind, p.records, p.options, today=today, issue_no=issue_no, issuer=p.issuer, selected=p.selected,
+        mynumbers=p.mynumbers, reissue=p.reissue,
+    )  # fmt: skip
+
+
+def _render(doc: CertificateDocument, seal_png: bytes | None) -> Any:
     from kikan.adapters.pdf.certificates import render_certificate_pdf
 
-    rendered = render_certificate_pdf(doc, seal_png=seal_png)
+    return render_certificate_pdf(doc, seal_png=seal_png)
+
+
+def _still_current(uow: Any, p: _Prepared) -> None:
+    """The persons printed from their current rows have not changed since the read phase."""
+    if not p.current:
+        return
+    r = juki_resident.c
+    now = dict(
+        uow.conn.execute(
+            sa.select(r.addressee_no, r.history_no).where(r.tenant_id == uow.tenant_id, r.addressee_no.in_(p.printed))
+        ).all()
+    )
+    expected = p.history_nos
+    if any(now.get(a) != expected[a] for a in p.printed):
+        raise Conflict("証明書の作成中に住民票が更新されました。もう一度発行してください", field="addressee_nos")
+
+
+def _record(uow: Any, p: _Prepared, doc: CertificateDocument, rendered: Any, today: date, released: bool) -> IssuedCertificate:
+    """Write phase: 交付履歴 row and one audit row per printed person (the 発行番号 is taken)."""
+    request, issue_no = p.request, doc.issue_no
     digest = hashlib.sha256(rendered.pdf).hexdigest()
     meta_out = {
-        "options": options.to_dict(), "snapshots": dict(doc.snapshots), "issued_on": today.isoformat(),
-        "selected": selected, "title": doc.title, "quasi_move_out": doc.quasi_move_out,
-        "reissue_of": request.reissue_of, "issuer": issuer.display,
-    }
-    if reissue:
-        meta_out |= {"original_issue_no": reissue.original_issue_no,
-                     "original_issued_on": reissue.original_issued_on.isoformat()}
+        "options": p.options.to_dict(), "snapshots": dict(doc.snapshots), "issued_on": today.isoformat(),
+        "selected": p.selected, "title": doc.title, "quasi_move_out": doc.quasi_move_out,
+        "reissue_of": request.reissue_of, "issuer": p.issuer.display,
+    }  # fmt: skip
+    if p.reissue:
+        meta_out |= {"original_issue_no": p.reissue.original_issue_no,
+                     "original_issued_on": p.reissue.original_issued_on.isoformat()}  # fmt: skip
     uow.conn.execute(
         sa.insert(juki_certificate_issue).values(
-            tenant_id=uow.tenant_id, issue_no=issue_no, kind=str(kind), household_no=households[0] if len(households) == 1 else None,
-            addressee_nos=",".join(printed), options=meta_out, channel=request.channel, requester=request.requester,
-            purpose=request.purpose, pages=rendered.pages, sha256=digest, issued_at=uow.now,
-            issued_by=uow.actor.actor_id, released_by=released_by,
+            tenant_id=uow.tenant_id, issue_no=issue_no, kind=str(p.kind),
+            household_no=p.households[0] if len(p.households) == 1 else None, addressee_nos=",".join(doc.addressee_nos),
+            options=meta_out, channel=request.channel, requester=request.requester, purpose=request.purpose,
+            pages=rendered.pages, sha256=digest, issued_at=uow.now, issued_by=uow.actor.actor_id,
+            released_by=uow.actor.actor_id if released else None,
         )
-    )
-    for a in printed:
+    )  # fmt: skip
+    for a in doc.addressee_nos:
         uow.audit(
             FUNCTION, "print", target_type="resident", target_id=a, mynumber_shown=doc.mynumber_shown,
-            detail=f"issue_no={issue_no} kind={kind} channel={request.channel} pages={rendered.pages}"
+            detail=f"issue_no={issue_no} kind={p.kind} channel={request.channel} pages={rendered.pages}"
             + (f" reissue_of={request.reissue_of}" if request.reissue_of else ""),
-        )
-    if commit:
-        uow.commit()
+        )  # fmt: skip
     return IssuedCertificate(issue_no, rendered.pdf, rendered.pages, digest, doc)
+
+
+def issue(
+    uow: Any, request: CertificateRequest, *, today: date, commit: bool = True, cipher: Any = None,
+    seal_png: bytes | None = None,
+) -> IssuedCertificate:
+    """Issue one certificate (see the module docstring for the phases and legal basis).
+
+    Raises ValidationFailed / NotFound / Forbidden with nothing written, and ``Blocked`` for a
+    抑止 or 支援措置 — then only the refusal audit is written (by ``enforce``, which also ends the
+    caller's unit of work). With ``commit=True`` the caller's unit of work is used for the read
+    phase only and is finished (rolled back) before rendering: it must hold no other work. The
+    issue is recorded and committed in a unit of work of its own. ``commit=False`` lets a larger
+    flow (転出, 郵送請求) record it with its own work: then everything, the rendering included,
+    happens in the caller's transaction, which the caller commits.
+    """
+    if not commit:
+        p = _prepare(uow, request, today, cipher)
+        doc = _document(p, allocate_issue_no(uow.conn, uow.tenant_id, today), today)
+        return _record(uow, p, doc, _render(doc, seal_png), today, p.released)
+    p = _prepare(uow, request, today, cipher)
+    issue_no = peek_issue_no(uow.conn, uow.tenant_id, today)
+    uow.rollback()  # end the read transaction: nothing is held while the PDF is rendered
+    for attempt in range(1, NUMBER_ATTEMPTS + 1):
+        doc = _document(p, issue_no, today)
+        rendered = _render(doc, seal_png)
+        with uow.db.uow(uow.ctx) as w:
+            released = _enforce(w, request, p.printed, p.households, today)  # again: audits land here
+            _still_current(w, p)
+            taken = allocate_issue_no(w.conn, w.tenant_id, today)
+            if taken != issue_no and attempt == NUMBER_ATTEMPTS:
+                # numbers keep being taken under us: render this one while holding the counter
+                issue_no, doc = taken, _document(p, taken, today)
+                rendered = _render(doc, seal_png)
+            if taken == issue_no:
+                issued = _record(w, p, doc, rendered, today, released)
+                w.commit()
+                return issued
+        issue_no = taken  # another issue took ours; ``taken`` was free when we rolled back
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def issue_move_out_certificate(

@@ -22,6 +22,7 @@ from kikan.adapters.db import counters
 from kikan.adapters.db.tables.juki import juki_history, juki_household, juki_resident
 from kikan.core.errors import Conflict, FieldError, ValidationFailed
 from kikan.core.identity import make_addressee_number, make_household_number
+from kikan.juki.events import NEW_RECORD_CODES
 from kikan.juki.items import ITEMS
 from kikan.juki.keys import search_keys
 
@@ -112,6 +113,92 @@ def history(uow: Any, addressee_no: str) -> list[dict[str, Any]]:
         .order_by(h.history_no)
     )
     return [_snapshot(row) for row in uow.conn.execute(q).all()]
+
+
+def record_start(rows: Sequence[Mapping[str, Any]]) -> int:
+    """履歴番号 where the 住民票 of ``rows`` (one person, any order) begins: the last
+    改製（記載）/再製（記載） row that is not cancelled, or 1 when the record was never remade."""
+    starts = [
+        int(x["history_no"])
+        for x in rows
+        if x.get("event_code") in NEW_RECORD_CODES and not x.get("cancelled")
+    ]
+    return max(starts, default=1)
+
+
+def current_record_history(uow: Any, addressee_no: str) -> list[dict[str, Any]]:
+    """The rows of the 住民票 in force: from the last 改製・再製 on (a remade 住民票 carries the
+    items over, not the 異動履歴 of the 改製原住民票)."""
+    rows = history(uow, addressee_no)
+    start = record_start(rows)
+    return [x for x in rows if x["history_no"] >= start]
+
+
+@dataclass(frozen=True)
+class ClosedRecord:
+    """A 住民票 closed by 改製 (改製原住民票) or 再製 (再製前の住民票), kept as a 除票.
+
+    ``record`` is its last row (消除事由 改製/再製, 事由の生じた年月日 = 改製日/再製日);
+    ``rows`` are all its rows, oldest first (its own 異動履歴).
+    """
+
+    addressee_no: str
+    code: str
+    history_no: int
+    closed_on: date | None
+    record: dict[str, Any]
+    rows: list[dict[str, Any]]
+
+    @property
+    def details(self) -> dict[str, Any]:
+        return dict(self.record.get("move_details") or {})
+
+
+def closed_records(uow: Any, addressee_no: str, codes: Sequence[str] = ("241",)) -> list[ClosedRecord]:
+    """The 改製原住民票 (``241``; with ``251`` also the 再製前の住民票) of a person, oldest first."""
+    rows = history(uow, addressee_no)
+    out: list[ClosedRecord] = []
+    for x in rows:
+        if x.get("event_code") in codes and not x.get("cancelled"):
+            earlier = [y for y in rows if y["history_no"] <= x["history_no"]]
+            start = record_start([y for y in earlier if y["history_no"] < x["history_no"]])
+            out.append(ClosedRecord(addressee_no, x["event_code"], x["history_no"], x.get("event_on"), x,
+                                    [y for y in earlier if y["history_no"] >= start]))  # fmt: skip
+    return out
+
+
+def remake_candidates(
+    uow: Any, *, remade_on: date, town_code: str | None = None, after_household_no: str = "", limit: int = 100
+) -> list[tuple[str, list[str]]]:
+    """Households (世帯番号 ascending, after a key) with residents not yet remade on ``remade_on``,
+    with those residents' 宛名番号: what a 一括改製 still has to do (a finished household is never
+    returned again, so a second run finds nothing)."""
+    done = (
+        sa.select(h.addressee_no)
+        .where(h.tenant_id == r.tenant_id, h.addressee_no == r.addressee_no, h.event_code == "141",
+               h.event_on == remade_on, h.cancelled.is_(False))
+        .exists()
+    )  # fmt: skip
+    cond = [r.tenant_id == uow.tenant_id, r.status == "resident", r.household_no > after_household_no, ~done]
+    if town_code:
+        cond.append(r.town_code == town_code)
+    households = [
+        x.household_no
+        for x in uow.conn.execute(
+            sa.select(r.household_no)
+            .where(*cond)
+            .group_by(r.household_no)
+            .order_by(r.household_no)
+            .limit(limit)
+        ).all()
+    ]
+    if not households:
+        return []
+    members: dict[str, list[str]] = {hno: [] for hno in households}
+    q = sa.select(r.household_no, r.addressee_no).where(*cond, r.household_no.in_(households))
+    for x in uow.conn.execute(q.order_by(r.household_no, r.addressee_no)).all():
+        members[x.household_no].append(x.addressee_no)
+    return [(hno, nos) for hno, nos in members.items() if nos]
 
 
 def row(uow: Any, addressee_no: str, history_no: int) -> dict[str, Any] | None:

@@ -59,16 +59,25 @@ from kikan.juki.services.numbers import (
     record_alias,
     record_former_surname,
 )
+from kikan.juki.services.remake import (
+    RemakeBatchResult,
+    RemakeRecord,
+    ReproduceRecord,
+    remake_batch,
+    remake_record,
+    reproduce_record,
+)
 
 __all__ = [
     "AddressInput", "ApplyImmigrationNotice", "CancelMove", "ChangeHousehold", "ChangeHouseholdHead",
     "ChangeIndividualNumber", "ChangeResidentRecordCode", "Command", "CorrectRecord", "MergeHouseholds",
     "MoveResult", "PersonInput", "RecordAlias", "RecordBirth", "RecordByAuthority", "RecordDeath",
     "RecordFormerSurname", "RecordMoveIn", "RecordMoveOut", "RecordMoveWithin", "RecordNationalityLoss",
-    "RecordNaturalization", "RemoveByAuthority", "SplitHousehold", "TransferCertificate",
+    "RecordNaturalization", "RemakeBatchResult", "RemakeRecord", "RemoveByAuthority", "ReproduceRecord",
+    "SplitHousehold", "TransferCertificate",
     "apply_immigration_notice", "build", "cancel_move", "change_head", "change_household",
     "change_individual_number", "change_resident_record_code", "correct_record", "merge_households",
     "move_in", "move_out", "move_within", "record_alias", "record_birth", "record_by_authority",
     "record_death", "record_former_surname", "record_nationality_loss", "record_naturalization",
-    "remove_by_authority", "split_household",
+    "remake_batch", "remake_record", "remove_by_authority", "reproduce_record", "split_household",
 ]  # fmt: skip

@@ -17,6 +17,7 @@ def routers() -> list[APIRouter]:
         juki_certificate_api,
         juki_move_api,
         juki_read_api,
+        juki_remake_api,
         juki_search_api,
         juki_stats_api,
     )
@@ -24,6 +25,6 @@ def routers() -> list[APIRouter]:
 
     api = [
         juki_search_api.router(), juki_read_api.router(), juki_move_api.router(), juki_block_api.router(),
-        juki_certificate_api.router(), juki_stats_api.router(),
+        juki_certificate_api.router(), juki_stats_api.router(), juki_remake_api.router(),
     ]  # fmt: skip
     return [*api, *web.routers()]

@@ -124,3 +124,24 @@ def household_view(
     uow.audit("juki.household", "read", target_type="household", target_id=household_no,
               detail=f"世帯員 {len(members)}人")  # fmt: skip
     return hh, out
+
+
+def remade_originals(uow: Any, addressee_no: str, *, today: date, reproduced: bool = False) -> list[repo.ClosedRecord]:
+    """The person's 改製原住民票 (and, with ``reproduced``, 再製前の住民票), oldest first, each with
+    its own 異動履歴; audited as one read, 照会抑止 and 支援措置 masking as for the history."""
+    current_or_404(uow, addressee_no)
+    juki_blocks.enforce(uow, "inquiry", addressee_nos=[addressee_no], today=today)
+    found = repo.closed_records(uow, addressee_no, ("241", "251") if reproduced else ("241",))
+    masked = juki_blocks.support_protected(uow, [addressee_no], today) and not uow.actor.can(RELEASE)
+
+    def clean(rec: dict[str, Any]) -> dict[str, Any]:
+        out = public(rec)
+        return mask_protected(out) if masked else out
+
+    out = [
+        repo.ClosedRecord(c.addressee_no, c.code, c.history_no, c.closed_on, clean(c.record), [clean(x) for x in c.rows])
+        for c in found
+    ]
+    uow.audit("juki.resident.remade", "read", target_type="resident", target_id=addressee_no,
+              detail=f"改製原住民票等 {len(out)}件")  # fmt: skip
+    return out
