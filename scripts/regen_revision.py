@@ -24,7 +24,7 @@ from kikan.adapters.db.engine import make_engine
 from kikan.adapters.db.migrate import MIGRATIONS, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAIN = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009"]
+CHAIN = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010"]
 
 HEADER = '''"""{message}
 

@@ -3,9 +3,15 @@
 共通機能標準仕様書「庁内データ連携」: each business publishes its data; consumers pull it by API or by
 file (データ要件・連携要件標準仕様書: PULL is the principle, file linkage the default). A dataset has
 a name, a version, an item list (Japanese name, type, length) and a source. The resident
-registry's items come from :mod:`kikan.juki.items` (one source of truth); 個人番号 is never
-published in clear (items flagged ``secret`` are left out; a future ``juki.residents`` version may
-carry it only to clients granted ``juki.residents.individual_number``, see ``docs/linkage.md``).
+registry's items come from :mod:`kikan.juki.items` (one source of truth), the 課税状況 items from
+:mod:`kikan.tax.individual_resident.published` (only those other businesses use, see
+:data:`TAX_STATUS_ITEMS`), the application items from :mod:`kikan.applications.events`. 個人番号 is
+never published in clear (items flagged ``secret`` are left out; a future ``juki.residents`` version
+may carry it only to clients granted ``juki.residents.individual_number``, see ``docs/linkage.md``).
+
+Each dataset names its owning business (``owner``) and the staff ``permission`` that governs it:
+staff browsing the dataset need it (besides ``linkage.read``), and so does the operator who grants
+it to a system client.
 
 ``semantics`` says what a change record is:
 
@@ -19,8 +25,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from kikan.applications import events as application_events
 from kikan.juki.events import EVENT_TYPES
 from kikan.juki.items import ITEMS, Item
+from kikan.tax.individual_resident import events as tax_events
+from kikan.tax.individual_resident import published as tax_published
 
 API_BASE = "/api/v1/linkage"
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
@@ -52,6 +61,7 @@ class Dataset:
     fields: tuple[FieldDef, ...]
     csv_fields: tuple[FieldDef, ...]
     event_types: frozenset[str] = field(default_factory=frozenset)
+    permission: str = "linkage.read"  # staff browsing and granting need it (see the module docstring)
 
     @property
     def field_names(self) -> tuple[str, ...]:
@@ -125,7 +135,70 @@ HOUSEHOLD_FIELDS = (
     ),
 )  # fmt: skip
 
+# --- 申請管理: applications as received, and their status changes ----------------------------------
+
+APPLICATION_FIELDS = (
+    FieldDef("event_id", "イベントID", "string", 36, nullable=False),
+    FieldDef("event_type", "イベント種別", "string", 80, nullable=False,
+             description="ApplicationSubmitted 受付 / ApplicationStatusChanged 状態の変更"),
+    FieldDef("receipt_no", "受付番号", "string", 10, nullable=False),
+    FieldDef("form_id", "申請様式", "string", 60),
+    FieldDef("form_version", "様式の版", "integer", description="受付のレコードのみ"),
+    FieldDef("procedure", "手続コード", "string", 60),
+    FieldDef("procedure_name", "手続", "string", 60, description="受付のレコードのみ"),
+    FieldDef("business", "業務", "string", 40, description="受付のレコードのみ"),
+    FieldDef("command", "業務のコマンド", "string", 60, description="受付のレコードのみ"),
+    FieldDef("status", "状態", "string", 30, nullable=False,
+             description="received 受付 / reviewing 審査中 / correction_requested 補正依頼 / completed 完了 / rejected 却下"),
+    FieldDef("status_ja", "状態（日本語）", "string", 10),
+    FieldDef("status_on", "状態の日付", "date", description="受付日又は状態が変わった日（日本時間）"),
+    FieldDef("submitted_at", "受付日時", "datetime", description="受付のレコードのみ"),
+    FieldDef("result_ref", "処理結果の参照", "string", 200, description="完了のとき（異動ID・発行番号など）"),
+    FieldDef("data", "申請内容", "object",
+             description="受付のレコードのみ。申請されたとおりの {区分: {項目: 値}}。CSVでは1列のJSON"),
+)  # fmt: skip
+
+# --- 個人住民税: 課税状況 per person and year, 世帯の課税状況 -----------------------------------------
+
+#: The 課税状況 items other businesses use (国民健康保険・介護保険・後期高齢者医療の所得判定・軽減判定,
+#: 保育料の市町村民税所得割額, 児童扶養手当等の所得・扶養親族数, 非課税世帯の判定). Left out of the
+#: dataset although the tax business keeps them: 非課税の理由 (it reveals 障害者・寡婦・ひとり親・未成年),
+#: 給与収入金額 (給与所得 suffices), 森林環境税 and 年税額 (what the person owes is not a status).
+TAX_STATUS_ITEMS = (
+    "fiscal_year", "addressee_no", "version", "valid_from", "kind", "household_no", "taxpayer_kind",
+    "taxation", "taxation_ja", "declared", "total_income", "aggregate_income", "taxable_income",
+    "salary_income", "pension_revenue", "pension_income", "household_members", "income_levy",
+    "income_levy_municipal", "income_levy_prefectural", "per_capita", "per_capita_municipal",
+    "per_capita_prefectural",
+)  # fmt: skip
+#: 世帯の課税状況: everything but the sum of the members' incomes (the 非課税世帯 judgment needs the counts).
+TAX_HOUSEHOLD_ITEMS = (
+    "fiscal_year", "household_no", "members", "taxed_members", "per_capita_only_members", "exempt_members",
+    "undeclared_members", "household_exempt", "member_addressee_nos",
+)  # fmt: skip
+_TAX_LENGTHS = {"addressee_no": 15, "household_no": 15, "kind": 20, "taxpayer_kind": 10, "taxation": 20,
+                "taxation_ja": 10}  # fmt: skip
+
+
+def _tax_fields(
+    source: tuple[tuple[str, str, str], ...], names: tuple[str, ...], required: set[str]
+) -> tuple[FieldDef, ...]:
+    by_name = {n: (ja, kind) for n, ja, kind in source}
+    return tuple(
+        FieldDef(n, by_name[n][0], by_name[n][1], _TAX_LENGTHS.get(n, 0), nullable=n not in required)
+        for n in names
+    )
+
+
+TAX_STATUS_FIELDS = _tax_fields(tax_published.STATUS_FIELDS, TAX_STATUS_ITEMS,
+                                {"fiscal_year", "addressee_no", "version", "taxation", "declared"})  # fmt: skip
+TAX_HOUSEHOLD_FIELDS = _tax_fields(
+    tax_published.HOUSEHOLD_FIELDS, TAX_HOUSEHOLD_ITEMS,
+    {"fiscal_year", "household_no", "members", "household_exempt", "member_addressee_nos"},
+)  # fmt: skip
+
 JUKI = frozenset(EVENT_TYPES)
+APPLICATIONS = frozenset({application_events.SUBMITTED, application_events.STATUS_CHANGED})
 
 REGISTRY: dict[str, Dataset] = {
     d.name: d
@@ -150,6 +223,27 @@ REGISTRY: dict[str, Dataset] = {
             owner="juki", source="住民記録の異動イベント（outbox）",
             key=("event_id",), semantics="event", fields=MOVE_FIELDS, csv_fields=MOVE_CSV,
             event_types=JUKI,
+        ),
+        Dataset(
+            name=application_events.DATASET, version=1, title="オンライン申請（受付・状態）",
+            description="申請管理で受け付けたオンライン申請（申請内容付き）と、その後の状態の変更（審査中・補正依頼・完了・却下）。1件＝1イベント、コミット順。",
+            owner="applications", source="申請管理のイベント ApplicationSubmitted / ApplicationStatusChanged（outbox）",
+            key=("event_id",), semantics="event", fields=APPLICATION_FIELDS, csv_fields=APPLICATION_FIELDS,
+            event_types=APPLICATIONS, permission="applications.review",
+        ),
+        Dataset(
+            name=tax_published.STATUS_DATASET, version=1, title="個人住民税の課税状況",
+            description="課税年度・宛名番号ごとの課税状況（課税・均等割のみ・非課税、所得割額、均等割額、合計所得金額など他業務が使う項目）。版ごとに不変。変更分は確定したチャンク・更正ごとの版。",
+            owner="tax", source="tax_assessment（各人の最新の版）／TaxAssessmentPublished イベント（outbox）",
+            key=("fiscal_year", "addressee_no"), semantics="history", fields=TAX_STATUS_FIELDS,
+            csv_fields=TAX_STATUS_FIELDS, event_types=tax_events.EVENT_TYPES, permission="tax.read",
+        ),
+        Dataset(
+            name=tax_published.HOUSEHOLD_DATASET, version=1, title="世帯の課税状況",
+            description="課税年度・世帯（賦課期日の世帯）ごとの課税状況と住民税非課税世帯の判定。変更分は課税状況が確定・更正された世帯の、取得時点の状態。",
+            owner="tax", source="tax_assessment（賦課期日の世帯員の最新の版）／TaxAssessmentPublished イベント（outbox）",
+            key=("fiscal_year", "household_no"), semantics="state", fields=TAX_HOUSEHOLD_FIELDS,
+            csv_fields=TAX_HOUSEHOLD_FIELDS, event_types=tax_events.EVENT_TYPES, permission="tax.read",
         ),
     )
 }  # fmt: skip
@@ -209,7 +303,7 @@ def describe(ds: Dataset) -> dict[str, Any]:
     """The catalogue entry: everything but the schema body."""
     return {
         "name": ds.name, "version": ds.version, "title": ds.title, "description": ds.description,
-        "owner": ds.owner, "source": ds.source, "key": list(ds.key), "semantics": ds.semantics,
+        "owner": ds.owner, "permission": ds.permission, "source": ds.source, "key": list(ds.key), "semantics": ds.semantics,
         "schema_url": ds.schema_url,
         "items": [{"name": f.name, "ja": f.ja, "type": f.type, "length": f.length or None} for f in ds.fields],
         "csv_columns": [f.name for f in ds.csv_fields],

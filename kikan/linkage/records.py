@@ -1,4 +1,4 @@
-"""Record shapes of the registry's datasets, built from its published events and snapshots.
+"""Record shapes of the datasets, built from the businesses' published events and snapshots.
 
 An *item* of a page is ``{"id", "seq", "event_id", "event_type", "occurred_on", "recorded_at",
 "data"}``: ``data`` follows the dataset's JSON Schema; ``id`` is stable and unique per delivered
@@ -7,11 +7,21 @@ record (what an idempotent consumer keys on); the event fields are null in snaps
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from kikan.linkage.datasets import MOVE_HEAD, MOVE_PERSON_FIELDS, RESIDENT_FIELDS
+from kikan.applications.events import SUBMITTED
+from kikan.applications.status import label as status_label
+from kikan.linkage.datasets import (
+    MOVE_HEAD,
+    MOVE_PERSON_FIELDS,
+    RESIDENT_FIELDS,
+    TAX_HOUSEHOLD_ITEMS,
+    TAX_STATUS_ITEMS,
+)
 
 RESIDENT_NAMES = tuple(f.name for f in RESIDENT_FIELDS)
 PERSON_NAMES = tuple(f.name for f in MOVE_PERSON_FIELDS)
@@ -84,6 +94,58 @@ def household(row: Mapping[str, Any], members: list[str]) -> dict[str, Any]:
         "town_code": row.get("town_code"), "postal_code": row.get("postal_code"), "status": row.get("status"),
         "version": row.get("version"), "member_addressee_nos": members,
     }  # fmt: skip
+
+
+def application(
+    event_id: str, event_type: str, occurred_on: str | None, payload: Mapping[str, Any]
+) -> dict[str, Any]:
+    """An ``applications.submitted`` record: one 受付 (with the submitted items) or one status change.
+
+    A 受付 is status ``received``; a status change carries no items. Keys naming a 個人番号 are
+    dropped from the items whatever a form asks (番号法第19条: never published here).
+    """
+    submitted = event_type == SUBMITTED
+    status = "received" if submitted else str(payload.get("status") or "")
+    data = payload.get("data") if submitted else None
+    return {
+        "event_id": event_id, "event_type": event_type, "receipt_no": payload.get("receipt_no"),
+        "form_id": payload.get("form_id"), "form_version": payload.get("form_version"),
+        "procedure": payload.get("procedure"), "procedure_name": payload.get("procedure_name"),
+        "business": payload.get("business"), "command": payload.get("command"), "status": status,
+        "status_ja": status_label(status), "status_on": occurred_on, "submitted_at": payload.get("submitted_at"),
+        "result_ref": payload.get("result_ref"), "data": without_individual_number(data) if data is not None else None,
+    }  # fmt: skip
+
+
+def without_individual_number(value: Any) -> Any:
+    """``value`` without any mapping key naming a 個人番号 (``individual_number…``, as the registry names it)."""
+    if isinstance(value, Mapping):
+        return {
+            k: without_individual_number(v) for k, v in value.items() if "individual_number" not in str(k)
+        }
+    if isinstance(value, list):
+        return [without_individual_number(v) for v in value]
+    return value
+
+
+def tax_status(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``tax.assessment_status`` record: the tax business's published record, the listed items only."""
+    return {n: record.get(n) for n in TAX_STATUS_ITEMS}
+
+
+def tax_status_id(data: Mapping[str, Any]) -> str:
+    return f"{data['fiscal_year']}-{data['addressee_no']}-{data['version']}"
+
+
+def tax_household(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``tax.household_status`` record: the tax business's 世帯 record, the listed items only."""
+    return {n: record.get(n) for n in TAX_HOUSEHOLD_ITEMS}
+
+
+def tax_household_id(data: Mapping[str, Any]) -> str:
+    """``<年度>-<世帯番号>@<digest of the state>``: the same state delivered twice has the same id."""
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:12]
+    return f"{data['fiscal_year']}-{data['household_no']}@{digest}"
 
 
 def item(

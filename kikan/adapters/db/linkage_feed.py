@@ -1,6 +1,8 @@
 """Pages of a dataset: its changes after a cursor (commit order) and whole snapshots (keyset paging).
 
-Changes come from the registry's transactional outbox: its per-tenant sequence is gap-free and
+Changes come from the businesses' transactional outbox (the registry's 異動, 申請管理's applications,
+the tax business's published chunks; :data:`SOURCES` says how each dataset reads its events and
+snapshots): its per-tenant sequence is gap-free and
 equals commit order (docs/adr/0003-audit-outbox.md), so a page read up to the last committed seq
 ``upto`` is exact — a later commit always gets a higher seq, nothing is missed or seen twice. Each
 page is bounded by ``upto`` read at its start.
@@ -20,7 +22,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kikan.adapters.db import linkage_sources as src
-from kikan.adapters.db import outbox
+from kikan.adapters.db import outbox, tax_published
 from kikan.core.events import StoredEvent
 from kikan.linkage import records
 from kikan.linkage.cursor import ChangeCursor, SnapshotCursor, decode_change, decode_snapshot, encode
@@ -57,35 +59,89 @@ def _ahead(field_name: str, seq: int, upto: int) -> InvalidCursor:
 
 
 # --- expansion of one event into the dataset's items -------------------------------------------
+#
+# An expander returns the records of one event from position ``skip`` (at most ``n`` of them) and
+# how many records the event has in all. The registry's events list their records; the tax
+# business's events name a chunk of rows (up to tens of thousands), read only as far as needed.
+
+Expand = Callable[[sa.Connection, str, StoredEvent, int, int], tuple[list[dict[str, Any]], int]]
+
+
+def _listed(fn: Callable[[StoredEvent], list[dict[str, Any]]]) -> Expand:
+    def expand(
+        conn: sa.Connection, tenant_id: str, e: StoredEvent, skip: int, n: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        recs = fn(e)
+        return recs[skip : skip + n], len(recs)
+
+    return expand
+
+
+def _envelope(e: StoredEvent) -> dict[str, Any]:
+    return {"seq": e.seq, "event_id": e.event_id, "event_type": e.event_type, "occurred_on": e.occurred_on,
+            "recorded_at": e.recorded_at}  # fmt: skip
 
 
 def _resident_items(e: StoredEvent) -> list[dict[str, Any]]:
     out = []
     for p in e.payload.get("persons") or []:
         data = records.resident(p, from_event=True)
-        out.append(records.item(records.resident_id(data), data, seq=e.seq, event_id=e.event_id,
-                                event_type=e.event_type, occurred_on=e.occurred_on, recorded_at=e.recorded_at))  # fmt: skip
+        out.append(records.item(records.resident_id(data), data, **_envelope(e)))
     return out
 
 
 def _move_items(e: StoredEvent) -> list[dict[str, Any]]:
     data = records.move(e.event_id, e.event_type, e.payload)
-    return [records.item(e.event_id, data, seq=e.seq, event_id=e.event_id, event_type=e.event_type,
-                         occurred_on=e.occurred_on, recorded_at=e.recorded_at)]  # fmt: skip
+    return [records.item(e.event_id, data, **_envelope(e))]
 
 
 def _household_items(e: StoredEvent) -> list[dict[str, Any]]:
     return [
-        records.item(no, {"household_no": no}, seq=e.seq, event_id=e.event_id, event_type=e.event_type,
-                     occurred_on=e.occurred_on, recorded_at=e.recorded_at)
+        records.item(no, {"household_no": no}, **_envelope(e))
         for no in records.household_nos(e.payload, e.aggregate_id)
-    ]  # fmt: skip
+    ]
+
+
+def _application_items(e: StoredEvent) -> list[dict[str, Any]]:
+    data = records.application(e.event_id, e.event_type, e.occurred_on, e.payload)
+    return [records.item(e.event_id, data, **_envelope(e))]
+
+
+def _tax_status_items(
+    conn: sa.Connection, tenant_id: str, e: StoredEvent, skip: int, n: int
+) -> tuple[list[dict[str, Any]], int]:
+    total = int(e.payload.get("count") or 0)
+    if n <= 0 or skip >= total:
+        return [], total
+    rows = tax_published.expand_event(conn, tenant_id, e, skip, n)
+    out = []
+    for r in rows:
+        data = records.tax_status(r["data"])
+        out.append(records.item(records.tax_status_id(data), data, **_envelope(e)))
+    if len(rows) < min(n, total - skip):  # fewer rows than the event announced: the event ends here
+        total = skip + len(rows)
+    return out, total
+
+
+def _tax_household_items(
+    conn: sa.Connection, tenant_id: str, e: StoredEvent, skip: int, n: int
+) -> tuple[list[dict[str, Any]], int]:
+    year = int(e.payload["fiscal_year"])
+    nos = tax_published.event_household_nos(conn, tenant_id, e)
+    recs = [
+        records.item(f"{year}|{no}", {"fiscal_year": year, "household_no": no}, **_envelope(e))
+        for no in nos[skip : skip + n]
+    ]
+    return recs, len(nos)
+
+
+# --- records filled at the time of the pull (``state`` semantics) --------------------------------
 
 
 def _fill_households(
     conn: sa.Connection, tenant_id: str, items: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Households' state at the time of the pull (``state`` semantics); an unknown household is skipped."""
+    """Households' state at the time of the pull; an unknown household is skipped."""
     state = src.households(conn, tenant_id, (i["id"] for i in items))
     out = []
     for i in items:
@@ -95,8 +151,130 @@ def _fill_households(
     return out
 
 
-EXPAND: dict[str, Callable[[StoredEvent], list[dict[str, Any]]]] = {
-    "juki.residents": _resident_items, "juki.moves": _move_items, "juki.households": _household_items,
+def _fill_tax_households(
+    conn: sa.Connection, tenant_id: str, items: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """世帯の課税状況 at the time of the pull; a 世帯 without a resident's current result is skipped."""
+    years: dict[int, list[str]] = {}
+    for i in items:
+        years.setdefault(i["data"]["fiscal_year"], []).append(i["data"]["household_no"])
+    state = {
+        (year, h["household_no"]): records.tax_household(h)
+        for year, nos in years.items()
+        for h in tax_published.household_status(conn, tenant_id, year, nos)
+    }
+    out = []
+    for i in items:
+        data = state.get((i["data"]["fiscal_year"], i["data"]["household_no"]))
+        if data is not None:
+            out.append({**i, "id": records.tax_household_id(data), "data": data})
+    return out
+
+
+# --- snapshots: current records by key ----------------------------------------------------------
+
+
+def _year_key(last_key: str) -> tuple[int, str] | None:
+    """A snapshot key ``<年度>:<番号>`` (tax datasets) → (year, number); "" → None."""
+    if not last_key:
+        return None
+    year, _, no = last_key.partition(":")
+    if not year.isdigit() or not no:
+        raise InvalidCursor("cursor: カーソルの形式が正しくありません", field="cursor")
+    return int(year), no
+
+
+def _residents_snapshot(
+    conn: sa.Connection, tenant_id: str, ds: Dataset, cur: SnapshotCursor, n: int
+) -> list[dict[str, Any]]:
+    return [
+        records.item(records.resident_id(d), d) for d in src.residents_after(conn, tenant_id, cur.last_key, n)
+    ]
+
+
+def _households_snapshot(
+    conn: sa.Connection, tenant_id: str, ds: Dataset, cur: SnapshotCursor, n: int
+) -> list[dict[str, Any]]:
+    return [
+        records.item(src.household_id(d), d) for d in src.households_after(conn, tenant_id, cur.last_key, n)
+    ]
+
+
+def _tax_status_snapshot(
+    conn: sa.Connection, tenant_id: str, ds: Dataset, cur: SnapshotCursor, n: int
+) -> list[dict[str, Any]]:
+    rows = tax_published.status_after_key(conn, tenant_id, _year_key(cur.last_key), n)
+    return [records.item(records.tax_status_id(d), d) for d in map(records.tax_status, rows)]
+
+
+def _tax_household_snapshot(
+    conn: sa.Connection, tenant_id: str, ds: Dataset, cur: SnapshotCursor, n: int
+) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    last = _year_key(cur.last_key)
+    while len(out) < n:  # a candidate 世帯 whose members all moved on in later versions yields nothing
+        keys = tax_published.household_keys_after(conn, tenant_id, last, n)
+        if not keys:
+            break
+        found = _fill_tax_households(conn, tenant_id, [
+            records.item("", {"fiscal_year": y, "household_no": no}) for y, no in keys
+        ])  # fmt: skip
+        out += found
+        last = keys[-1]
+    return out
+
+
+Snapshot = Callable[[sa.Connection, str, Dataset, SnapshotCursor, int], list[dict[str, Any]]]
+
+
+def _event_snapshot(expand: Callable[[StoredEvent], list[dict[str, Any]]]) -> Snapshot:
+    """``event`` datasets: a snapshot is every event up to ``as_of``, paged by outbox position."""
+
+    def snapshot(
+        conn: sa.Connection, tenant_id: str, ds: Dataset, cur: SnapshotCursor, n: int
+    ) -> list[dict[str, Any]]:
+        after = int(cur.last_key or 0)
+        events = [
+            e
+            for e in outbox.read_after(conn, tenant_id, after, n, sorted(ds.event_types))
+            if e.seq <= cur.as_of
+        ]
+        return [i for e in events for i in expand(e)]
+
+    return snapshot
+
+
+@dataclass(frozen=True)
+class Source:
+    """How one dataset is read: its events' records, records completed at pull time, snapshot pages."""
+
+    expand: Expand
+    snapshot: Snapshot
+    snapshot_key: Callable[[dict[str, Any]], str]
+    fill: Callable[[sa.Connection, str, list[dict[str, Any]]], list[dict[str, Any]]] | None = None
+
+
+def _by(name: str) -> Callable[[dict[str, Any]], str]:
+    return lambda i: str(i["data"][name])
+
+
+def _by_year(name: str) -> Callable[[dict[str, Any]], str]:
+    return lambda i: f"{i['data']['fiscal_year']}:{i['data'][name]}"
+
+
+def _by_seq(i: dict[str, Any]) -> str:
+    return str(i["seq"])
+
+
+SOURCES: dict[str, Source] = {
+    "juki.residents": Source(_listed(_resident_items), _residents_snapshot, _by("addressee_no")),
+    "juki.households": Source(_listed(_household_items), _households_snapshot, _by("household_no"),
+                              fill=_fill_households),
+    "juki.moves": Source(_listed(_move_items), _event_snapshot(_move_items), _by_seq),
+    "applications.submitted": Source(_listed(_application_items), _event_snapshot(_application_items), _by_seq),
+    "tax.assessment_status": Source(_tax_status_items, _tax_status_snapshot, _by_year("addressee_no")),
+    "tax.household_status": Source(_tax_household_items, _tax_household_snapshot, _by_year("household_no"),
+                                   fill=_fill_tax_households),
 }  # fmt: skip
 
 
@@ -119,7 +297,7 @@ def read_changes(
     upto = last if upto is None else min(upto, last)
     if cur.seq > upto:
         raise _ahead("after", cur.seq, upto)
-    expand = EXPAND[ds.name]
+    source = SOURCES[ds.name]
     items: list[dict[str, Any]] = []
     pos, skip = cur.seq, cur.skip
     has_more = False
@@ -133,52 +311,24 @@ def read_changes(
             pos, skip = upto, 0
             break
         for e in events:
-            recs = expand(e)
-            if skip > len(recs):
+            room = limit - len(items)
+            recs, total = source.expand(conn, tenant_id, e, skip, room)
+            if skip > total:
                 raise InvalidCursor(
                     "after: カーソルが壊れています（異動内の位置が範囲外です）", field="after"
                 )
-            for j in range(skip, len(recs)):
-                if len(items) == limit:
-                    has_more, skip = True, j
-                    break
-                items.append(recs[j])
-            if has_more:
+            items += recs
+            if skip + len(recs) < total:  # the page is full inside this event
+                has_more, skip = True, skip + len(recs)
                 break
             pos, skip = e.seq, 0
-    if ds.name == "juki.households":
-        items = _fill_households(conn, tenant_id, items)
+    if source.fill is not None:
+        items = source.fill(conn, tenant_id, items)
     nxt = encode(ChangeCursor(ds.name, pos, skip))
     return Page(ds.name, items, nxt, has_more, cursor_from=after or "", ids=[i["id"] for i in items])
 
 
 # --- snapshots ---------------------------------------------------------------------------------
-
-
-def _snapshot_rows(
-    conn: sa.Connection, tenant_id: str, ds: Dataset, cur: SnapshotCursor, n: int
-) -> list[dict[str, Any]]:
-    if ds.name == "juki.residents":
-        return [
-            records.item(records.resident_id(d), d)
-            for d in src.residents_after(conn, tenant_id, cur.last_key, n)
-        ]
-    if ds.name == "juki.households":
-        return [
-            records.item(src.household_id(d), d)
-            for d in src.households_after(conn, tenant_id, cur.last_key, n)
-        ]
-    after = int(cur.last_key or 0)
-    events = [
-        e for e in outbox.read_after(conn, tenant_id, after, n, sorted(ds.event_types)) if e.seq <= cur.as_of
-    ]
-    return [i for e in events for i in _move_items(e)]
-
-
-def _snapshot_key(ds: Dataset, item: dict[str, Any]) -> str:
-    if ds.name == "juki.moves":
-        return str(item["seq"])
-    return str(item["data"][ds.key[0]])
 
 
 def read_snapshot(conn: sa.Connection, tenant_id: str, ds: Dataset, cursor: str | None, limit: int) -> Page:
@@ -191,10 +341,11 @@ def read_snapshot(conn: sa.Connection, tenant_id: str, ds: Dataset, cursor: str 
             raise _ahead("cursor", cur.as_of, upto)
     else:
         cur = SnapshotCursor(ds.name, upto, "")
-    rows = _snapshot_rows(conn, tenant_id, ds, cur, limit + 1)
+    source = SOURCES[ds.name]
+    rows = source.snapshot(conn, tenant_id, ds, cur, limit + 1)
     has_more = len(rows) > limit
     rows = rows[:limit]
-    last = _snapshot_key(ds, rows[-1]) if rows else cur.last_key
+    last = source.snapshot_key(rows[-1]) if rows else cur.last_key
     return Page(
         ds.name, rows, encode(SnapshotCursor(ds.name, cur.as_of, last)), has_more, cursor_from=cursor or "",
         changes_cursor=encode(ChangeCursor(ds.name, cur.as_of, 0)), ids=[i["id"] for i in rows],

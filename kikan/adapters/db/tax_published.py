@@ -112,3 +112,63 @@ def household_status(
     ).all()]  # fmt: skip
     rows = [x for x in current_rows(conn, tenant_id, fiscal_year, cand) if x["household_no"] in set(nos)]
     return household_records(fiscal_year, rows)
+
+
+# --- reads for the linkage layer's snapshots across years and its 世帯 change feed ---------------
+
+
+def _after(year_col: Any, key_col: Any, last: tuple[int, str] | None) -> Any:
+    if last is None:
+        return sa.true()
+    return sa.or_(year_col > last[0], sa.and_(year_col == last[0], key_col > last[1]))
+
+
+def status_after_key(
+    conn: sa.Connection, tenant_id: str, last: tuple[int, str] | None, limit: int
+) -> list[dict[str, Any]]:
+    """Current ``tax.assessment_status`` records of every year, by (課税年度, 宛名番号) after ``last``."""
+    q = (
+        sa.select(*_COLUMNS)
+        .where(a.tenant_id == tenant_id, _after(a.fiscal_year, a.addressee_no, last), ~_newer())
+        .order_by(a.fiscal_year, a.addressee_no)
+        .limit(limit)
+    )
+    return [status_record(dict(r._mapping)) for r in conn.execute(q).all()]
+
+
+def event_household_nos(conn: sa.Connection, tenant_id: str, event: Any) -> list[str]:
+    """世帯番号 (賦課期日) of the residents one ``TaxAssessmentPublished`` event published, first seen."""
+    p = event.payload
+    q = (
+        sa.select(a.household_no)
+        .where(
+            a.tenant_id == tenant_id,
+            a.fiscal_year == p["fiscal_year"],
+            a.addressee_no.between(p["first_addressee_no"], p["last_addressee_no"]),
+            a.run_id == p["run_id"],
+            a.chunk_no == p["chunk_no"],
+            a.taxpayer_kind == "resident",
+            a.household_no.is_not(None),
+        )  # fmt: skip
+        .order_by(a.addressee_no, a.version)
+    )
+    return list(dict.fromkeys(no for (no,) in conn.execute(q).all()))
+
+
+def household_keys_after(
+    conn: sa.Connection, tenant_id: str, last: tuple[int, str] | None, limit: int
+) -> list[tuple[int, str]]:
+    """(課税年度, 世帯番号) of residents' results after ``last``, ascending (candidates for snapshots)."""
+    q = (
+        sa.select(a.fiscal_year, a.household_no)
+        .where(
+            a.tenant_id == tenant_id,
+            a.taxpayer_kind == "resident",
+            a.household_no.is_not(None),
+            _after(a.fiscal_year, a.household_no, last),
+        )  # fmt: skip
+        .distinct()
+        .order_by(a.fiscal_year, a.household_no)
+        .limit(limit)
+    )
+    return [(int(y), str(n)) for y, n in conn.execute(q).all()]

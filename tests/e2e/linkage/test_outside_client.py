@@ -26,13 +26,16 @@ import httpx
 class OutsideSystem:
     """Another vendor's system pulling 住民 changes with client_secret_jwt; keeps its cursor in a file."""
 
-    def __init__(self, base_url: str, client_id: str, secret: str, cursor_file: Path):
+    def __init__(
+        self, base_url: str, client_id: str, secret: str, cursor_file: Path, dataset: str = "juki.residents"
+    ):
         self.base_url, self.client_id, self.secret, self.cursor_file = (
             base_url,
             client_id,
             secret,
             cursor_file,
         )
+        self.dataset = dataset
         self.http = httpx.Client(base_url=base_url, timeout=30)
 
     @staticmethod
@@ -58,13 +61,13 @@ class OutsideSystem:
         return str(r.json()["access_token"])
 
     def pull(self) -> list[dict]:
-        """Every residents' change after the saved cursor; the cursor is saved after each page."""
+        """Every change of the dataset after the saved cursor; the cursor is saved after each page."""
         headers = {"Authorization": f"Bearer {self.token()}"}
         got: list[dict] = []
         while True:
             after = self.cursor_file.read_text() if self.cursor_file.exists() else None
             params = {"limit": 2, **({"after": after} if after else {})}
-            r = self.http.get("/api/v1/linkage/juki.residents/changes", params=params, headers=headers)
+            r = self.http.get(f"/api/v1/linkage/{self.dataset}/changes", params=params, headers=headers)
             assert r.status_code == 200, r.text
             page = r.json()
             got += page["items"]

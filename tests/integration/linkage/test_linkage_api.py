@@ -37,7 +37,9 @@ def test_catalogue_schemas_and_openapi(db, http, tenant_id):
     cid, secret = client(db, tenant_id, ("juki.moves",))
     h = bearer(token(http, cid, secret))
     cat = http.get(f"{BASE}/datasets", headers=h).json()
-    assert [d["name"] for d in cat] == ["juki.residents", "juki.households", "juki.moves"]
+    assert [d["name"] for d in cat] == ["juki.residents", "juki.households", "juki.moves",
+                                        "applications.submitted", "tax.assessment_status", "tax.household_status"]  # fmt: skip
+    assert {d["name"]: d["permission"] for d in cat}["tax.household_status"] == "tax.read"
     res = next(d for d in cat if d["name"] == "juki.residents")
     names = [i["name"] for i in res["items"]]
     assert names[:2] == ["addressee_no", "history_no"] and "family_name" in names

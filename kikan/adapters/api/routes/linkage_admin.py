@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from kikan.adapters.api.deps import Principal, Requires, app_db
+from kikan.adapters.api.deps import PermissionDenied, Principal, Requires, app_db
 from kikan.adapters.api.routes.linkage_auth import TAGS
 from kikan.adapters.db import linkage_clients as clients
 from kikan.adapters.db import linkage_exchange as xlog
 from kikan.core.errors import NotFound
+from kikan.linkage import datasets
 
 Operator = Annotated[Principal, Depends(Requires("operator", tenant=False))]
 Auditor = Annotated[Principal, Depends(Requires("audit.read"))]
@@ -104,6 +105,9 @@ def router() -> APIRouter:
 
     @r.post("/clients/{client_id}/grants", status_code=204, summary="データセットの利用を許可（団体ごと）")
     def grant(request: Request, client_id: str, body: GrantIn, p: Operator) -> Response:
+        ds = datasets.get(body.dataset)
+        if ds is not None and not p.can(ds.permission):
+            raise PermissionDenied(f"データセット {ds.name} の利用許可には権限「{ds.permission}」が必要です")
         clients.grant(app_db(request), client_id, body.tenant_id, body.dataset, by=p.login)
         return Response(status_code=204)
 

@@ -4,7 +4,8 @@
   (RFC 7523 §2.2, OIDC Core §9; 共通機能標準仕様書「庁内データ連携」). Answers in RFC 6749 §5.1/§5.2
   form so that any OAuth client library understands it.
 - :class:`RequiresClient`: a feed route accepts a system access token (``Bearer kls_…``) that
-  covers the dataset, or a staff member holding ``linkage.read`` (browsing). It subclasses
+  covers the dataset, or a staff member holding ``linkage.read`` and the dataset's own
+  ``permission`` (browsing; ``tax.read`` for the 課税状況, ``applications.review`` for applications). It subclasses
   :class:`Requires` so that the route-permission test recognises it.
 """
 
@@ -18,9 +19,10 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from kikan.adapters.api.deps import Requires, app_db, client_addr
+from kikan.adapters.api.deps import PermissionDenied, Requires, app_db, client_addr
 from kikan.adapters.db import linkage_tokens
 from kikan.adapters.db.linkage_delivery import Caller
+from kikan.linkage import datasets
 from kikan.linkage.assertion import CLIENT_ASSERTION_TYPE
 from kikan.linkage.errors import InsufficientScope, InvalidToken, OAuthError
 
@@ -97,6 +99,9 @@ class RequiresClient(Requires):
                 caller.tenant_id, caller.client_id, "system", client_addr(request), _request_id(request)
             )
         p = await super().__call__(request)
+        ds = datasets.get(self.dataset) if self.dataset else None
+        if ds is not None and not p.can(ds.permission):
+            raise PermissionDenied(f"データセット {ds.name} の参照には権限「{ds.permission}」が必要です")
         return Caller(p.tenant_id, f"staff:{p.login}", "staff", p.client_addr, p.request_id, p.terminal)
 
 

@@ -8,7 +8,7 @@ served at ``/api/v1/linkage/datasets/{name}/schema``.
 # no ``from __future__ import annotations``: the routes are built in functions and FastAPI must
 # see their dependency annotations as objects, not strings naming local variables.
 import json
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -27,7 +27,7 @@ from kikan.linkage import datasets
 from kikan.linkage.datasets import Dataset, FieldDef
 from kikan.linkage.errors import InvalidParameter
 
-_PY = {"string": str, "date": date, "boolean": bool, "integer": int}
+_PY = {"string": str, "date": date, "datetime": datetime, "boolean": bool, "integer": int}
 Limit = Annotated[
     int,
     Query(
@@ -184,6 +184,7 @@ class DatasetOut(BaseModel):
     title: str
     description: str
     owner: str
+    permission: str = Field(description="閲覧（職員）と利用許可（クライアントへの付与）に必要な権限")
     source: str
     key: list[str]
     semantics: str = Field(description="history | event | state")

@@ -204,6 +204,8 @@ tax_assessment = sa.Table(
     sa.Column("addressee_no", sa.String(15), primary_key=True),
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     *_result_columns(),
+    # the household view of the 課税状況 (tax.household_status dataset, 非課税世帯 checks)
+    sa.Index("ix_tax_assessment_household", "tenant_id", "fiscal_year", "household_no"),
     info=APPEND_ONLY,
 )
 
