@@ -114,6 +114,7 @@ def _register_area_commands() -> None:
     import importlib
 
     for module, attr, name, help_ in [
+        ("juki", "app_juki", "juki", "住民記録"),
         ("linkage", "app_linkage", "linkage", "庁内データ連携"),
         ("characters", "app_chars", "chars", "行政事務標準文字・外字"),
         ("addressee", "app_addressee", "addressee", "統合宛名・住登外者"),

@@ -1,10 +1,11 @@
 """Income for the welfare business: the :class:`~kikan.welfare.cases.ports.IncomeSource` adapter.
 
-Source of truth: the tax business's published 課税状況 (dataset ``tax.assessment_status``, being
-published by the tax area). Until it is available the welfare business keeps income facts in its
-own table ``welfare_income`` — entered by staff (``record_income``) or fed by tests — versioned
-with ``change_seq`` like the cases. When the tax dataset exists, a subscriber stores its records
-here with ``source="tax"``; the services and the payment batch do not change.
+Source of truth: the tax business's published 課税状況 (linkage datasets ``tax.assessment_status``
+and ``tax.household_status``, see docs/linkage.md). The welfare business keeps the income facts it
+decides on in its own table ``welfare_income`` — entered by staff (``record_income``), read from the
+tax business's frames, or fed by tests — versioned with ``change_seq`` like the cases. A subscriber
+pulling the tax datasets stores their records here with ``source="tax"``; the services and the
+payment batch do not change. (That subscriber is not built yet: income is entered or read directly.)
 """
 
 from __future__ import annotations

@@ -296,3 +296,23 @@ def test_batch_skips_a_blocked_household_and_reports_it(db, ctx):
     assert out.households == 1 and [h for h, _ in out.skipped] == [b.household_no]
     assert {current(db, ctx, n)["event_code"] for n in a.addressee_nos} == {"141"}
     assert {current(db, ctx, n)["event_code"] for n in b.addressee_nos} == {"101"}
+
+
+def test_cli_kaisei_runs_the_batch_once_and_refuses_a_bad_date(db, ctx, monkeypatch):
+    from typer.testing import CliRunner
+
+    from kikan.adapters.cli.juki import app_juki
+
+    monkeypatch.setattr("kikan.bootstrap.database", lambda *a, **k: db)
+    r = family(db, ctx, town="T009")
+    runner = CliRunner()
+    bad = runner.invoke(app_juki, ["kaisei", "--tenant", ctx.tenant_id, "--on", "2024-13-01"])
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.output
+    assert {current(db, ctx, n)["event_code"] for n in r.addressee_nos} == {"101"}
+    ok = runner.invoke(app_juki, ["kaisei", "--tenant", ctx.tenant_id, "--on", REMADE_ON, "--area", "T009"])
+    assert ok.exit_code == 0, ok.output
+    assert "改製: 1 世帯 2 人" in ok.output
+    assert {current(db, ctx, n)["event_code"] for n in r.addressee_nos} == {"141"}
+    before = counts(db, ctx)
+    again = runner.invoke(app_juki, ["kaisei", "--tenant", ctx.tenant_id, "--on", REMADE_ON, "--area", "T009"])
+    assert again.exit_code == 0 and "改製: 0 世帯 0 人" in again.output and counts(db, ctx) == before
