@@ -1,7 +1,8 @@
-"""証明書 API: 住民票の写し・除票の写し・記載事項証明書・転出証明書 as PDF (標準仕様書 5.1).
+"""証明書 API: 住民票の写し・除票の写し・改製原住民票の写し・記載事項証明書・転出証明書 as PDF (標準仕様書 5.1).
 
-``POST /api/v1/juki/certificates`` issues one certificate in one transaction (発行番号, 交付履歴,
-audit with the 個人番号 flag) and answers ``application/pdf`` with the 発行番号 in
+``POST /api/v1/juki/certificates`` issues one certificate (read and check, render outside any
+transaction, then record 発行番号, 交付履歴 and the audit with the 個人番号 flag in one short
+transaction; see :mod:`kikan.adapters.db.juki_certificates`) and answers ``application/pdf`` with the 発行番号 in
 ``X-Kikan-Issue-No``. A 支援措置 person refuses the issue (403) unless a 支援措置責任者
 (``juki.block.release``) gives the review note in ``supervisor_release``.
 """
@@ -71,10 +72,11 @@ class CertificateIn(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Literal["resident_copy", "removed_copy", "entry_certificate", "move_out"] = Field(
+    kind: Literal["resident_copy", "removed_copy", "entry_certificate", "move_out", "remade_original_copy"] = Field(
         title="証明書の種類",
         default="resident_copy",
-        description="resident_copy 住民票の写し / removed_copy 除票の写し / entry_certificate 記載事項証明書 / move_out 転出証明書",
+        description="resident_copy 住民票の写し / removed_copy 除票の写し / entry_certificate 記載事項証明書 / "
+        "move_out 転出証明書 / remade_original_copy 改製原住民票の写し（個人票）",
     )
     addressee_nos: list[str] = Field(title="対象者", default_factory=list, max_length=25, description="対象者の宛名番号（一部の者）",
                                      examples=[["000000000000019"]])  # fmt: skip
@@ -100,6 +102,13 @@ class CertificateIn(BaseModel):
         description="転出証明書の再交付: 当初の発行番号",
         examples=["R6-000123"],
     )
+    original_history_no: int | None = Field(
+        title="改製原住民票の履歴番号",
+        default=None,
+        ge=1,
+        le=2**31 - 1,
+        description="改製原住民票の写し: どの改製原住民票か（改製（消除）の履歴番号。省略時は直近のもの）",
+    )
 
 
 class IssueOut(BaseModel):
@@ -116,7 +125,8 @@ class IssueOut(BaseModel):
 def issue_pdf(
     request: Request, p: Principal, body: CertificateIn, today: Any, channel: str
 ) -> jc.IssuedCertificate:
-    """Issue in one unit of work (``issue`` commits; a refusal is audited by the block check)."""
+    """Issue (``issue`` reads in this unit of work, renders outside it and records in its own;
+    a refusal is audited by the block check)."""
     req = jc.CertificateRequest(
         kind=body.kind,
         addressee_nos=tuple(body.addressee_nos),
@@ -127,6 +137,7 @@ def issue_pdf(
         purpose=body.purpose,
         supervisor_release=body.supervisor_release or None,
         reissue_of=body.reissue_of,
+        original_history_no=body.original_history_no,
     )
     with open_uow(request, p) as uow:
         return jc.issue(uow, req, today=today)
@@ -163,7 +174,7 @@ def router() -> APIRouter:
         p: Annotated[Principal, Depends(Requires(CERTIFICATE))],
         today: Today,
     ) -> Response:
-        """証明書を交付します（発行番号の採番、交付履歴、アクセスログを1トランザクションで記録）。"""
+        """証明書を交付します（PDFの作成後に、発行番号の採番・交付履歴・アクセスログを1トランザクションで記録）。"""
         return pdf_response(issue_pdf(request, p, body, today, "api"))
 
     @r.get("/residents/{addressee_no}/certificates", response_model=list[IssueOut], summary="交付履歴")
