@@ -25,6 +25,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kikan.core.calendar import age_on, format_wareki
+from kikan.core.spreadsheet import safe_row
 
 TEMPLATES = Path(__file__).parent / "templates"
 SEX = {"1": "男", "2": "女"}
@@ -135,10 +136,10 @@ def to_csv(lst: ResidentList) -> str:
     w.writerow(CSV_HEADER)
     for s in lst.sections:
         for p in s.persons:
-            w.writerow((s.key, s.label, p.address, p.katagaki, p.household_no, p.head_name, p.relationship,
+            w.writerow(safe_row((s.key, s.label, p.address, p.katagaki, p.household_no, p.head_name, p.relationship,
                         p.addressee_no, p.name, p.kana, p.alpha_name, p.tsusho, birth_wareki(p),
                         p.birth_date.isoformat() if p.birth_date else "", age(p, lst.as_of), SEX.get(p.sex, p.sex),
-                        KIND.get(p.resident_kind, p.resident_kind)))  # fmt: skip
+                        KIND.get(p.resident_kind, p.resident_kind))))  # fmt: skip
     return "\ufeff" + buf.getvalue()
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kikan.characters import degrade
+from kikan.core.spreadsheet import safe_row
 from kikan.migration.layout import Layout
 from kikan.migration.targets import TARGETS
 from kikan.migration.values import BadValue, Converter
@@ -123,11 +124,11 @@ def changes_csv(report: ExportReport) -> str:
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(("宛名番号", "履歴番号", "項目", "元の文字", "出力した文字", "規則", "非可逆"))
     for c in report.changes:
-        w.writerow(
+        w.writerow(safe_row(
             (c.addressee_no, c.history_no, c.field, c.original, c.replacement, c.rule, "○" if c.lossy else "")
-        )
+        ))  # fmt: skip
     for e in report.errors:
-        w.writerow(("", "", "", "", "", e, "○"))
+        w.writerow(safe_row(("", "", "", "", "", e, "○")))
     return "\ufeff" + buf.getvalue()
 
 

@@ -13,6 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from kikan.core.spreadsheet import safe_row
+
 
 class Severity(StrEnum):
     ERROR = "エラー"
@@ -127,7 +129,7 @@ HEADER = ("区分", "種類", "ファイル", "行", "宛名番号", "履歴番�
 def _csv(rows: list[tuple[object, ...]]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerows(rows)
+    w.writerows(safe_row(r) for r in rows)
     return "\ufeff" + buf.getvalue()
 
 

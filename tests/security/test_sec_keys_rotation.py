@@ -57,7 +57,7 @@ def pointer_hashes(owner_engine: sa.Engine, tenant: str) -> dict[str, str | None
 def rotation_audits(owner_engine: sa.Engine, tenant: str) -> list[sa.Row]:
     a = audit_log.c
     with owner_engine.connect() as c:
-        return list(c.execute(sa.select(audit_log).where(a.tenant_id == tenant, a.function == keys.FUNCTION)))
+        return list(c.execute(sa.select(audit_log).where(a.tenant_id == tenant, a.function == keys.FUNCTION).order_by(a.seq)))
 
 
 def populate(db, tenant: str) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -223,16 +223,41 @@ def test_duplicate_number_is_refused_with_a_single_key(db, tenant_id, monkeypatc
         seed_household(db, tenant_id, person(given="別人", individual_number=p["individual_number"]))
 
 
-@pytest.mark.xfail(strict=False, reason="finding: kikan/juki/services/numbers.py change_individual_number compares "
-                   "with the current key's hash only (same-number check and duplicate check) — during a rotation "
-                   "use lookup_hash_candidates like move_in")  # fmt: skip
+def _change_number(db, tenant_id: str, addressee_no: str, number: str) -> None:  # type: ignore[no-untyped-def]
+    cmd = build(ChangeIndividualNumber, {"addressee_no": addressee_no, "kind": "request",
+                                         "event_on": "2024-04-08", "individual_number": number})  # fmt: skip
+    with db.uow(system_ctx(tenant_id)) as uow:
+        change_individual_number(cmd, uow, today=TODAY)
+        uow.commit()
+
+
 def test_changing_to_another_residents_number_is_refused_during_a_rotation(db, tenant_id, monkeypatch):
+    """The other resident's hash is still under the old key: every key of the ring is compared."""
     use_ring(monkeypatch, K1)
     first, second = person(), person(given="花子", sex="2", rel="妻")
     seeded = seed_household(db, tenant_id, first, second)
     use_ring(monkeypatch, f"{K2},{K1}")
-    cmd = build(ChangeIndividualNumber, {"addressee_no": seeded.addressee_nos[1], "kind": "request",
-                                         "event_on": "2024-04-08", "individual_number": first["individual_number"]})  # fmt: skip
-    with pytest.raises(ValidationFailed), db.uow(system_ctx(tenant_id)) as uow:
-        change_individual_number(cmd, uow, today=TODAY)
-        uow.commit()
+    with pytest.raises(ValidationFailed) as exc:
+        _change_number(db, tenant_id, seeded.addressee_nos[1], first["individual_number"])
+    assert [e.message for e in exc.value.errors] == ["この個人番号は既に他の住民に記録されています"]
+
+
+def test_changing_to_the_same_number_is_refused_during_a_rotation(db, tenant_id, monkeypatch):
+    """The resident's own hash is still under the old key: it is the same number, not a new one."""
+    use_ring(monkeypatch, K1)
+    p = person()
+    seeded = seed_household(db, tenant_id, p)
+    use_ring(monkeypatch, f"{K2},{K1}")
+    with pytest.raises(ValidationFailed) as exc:
+        _change_number(db, tenant_id, seeded.addressee_nos[0], p["individual_number"])
+    assert [e.message for e in exc.value.errors] == ["現在の個人番号と同じです"]
+
+
+def test_changing_to_a_new_number_during_a_rotation_stores_it_under_the_current_key(db, tenant_id, monkeypatch,
+                                                                                   owner_engine):  # fmt: skip
+    use_ring(monkeypatch, K1)
+    seeded = seed_household(db, tenant_id, person())
+    cipher = use_ring(monkeypatch, f"{K2},{K1}")
+    number = new_number()
+    _change_number(db, tenant_id, seeded.addressee_nos[0], number)
+    assert pointer_hashes(owner_engine, tenant_id)[seeded.addressee_nos[0]] == cipher.lookup_hash(number)

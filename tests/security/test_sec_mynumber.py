@@ -31,7 +31,7 @@ def secrets_of(owner_engine: sa.Engine, w: Any) -> list[str]:
 def shown_audits(owner_engine: sa.Engine, tenant: str) -> list[Any]:
     a = audit_log.c
     with owner_engine.connect() as c:
-        return list(c.execute(sa.select(audit_log).where(a.tenant_id == tenant, a.mynumber_shown.is_(True))))
+        return list(c.execute(sa.select(audit_log).where(a.tenant_id == tenant, a.mynumber_shown.is_(True)).order_by(a.seq)))
 
 
 def test_no_page_or_api_answer_reveals_a_number_by_default(app, world, owner_engine):
@@ -88,7 +88,7 @@ def test_resident_page_shows_the_number_only_when_asked_by_mynumber_view(app, db
 def test_search_by_number_never_echoes_or_logs_it(app, db, world, owner_engine):
     boss = bearer(app, token_for(db, world.a, ["registry_supervisor"])[1])
     number = world.a_numbers[1]
-    r = boss.get("/api/v1/juki/search", params={"individual_number": number})
+    r = boss.post("/api/v1/juki/search", json={"individual_number": number})
     assert r.status_code == 200 and r.json()["items"] and number not in r.text
     a = audit_log.c
     with owner_engine.connect() as c:

@@ -100,9 +100,11 @@ def change_individual_number(cmd: ChangeIndividualNumber, uow: Any, *, today: da
         move.error("種別", "既に個人番号が記載されています（変更請求または職権修正を選択してください）")
     if cmd.kind != "ex_officio_record" and not has:
         move.error("種別", "個人番号が記載されていません（職権記載を選択してください）")
-    if items["individual_number_hash"] == snap.get("individual_number_hash"):
+    # Every key of the ring: during a key rotation a stored hash may still be under an older key.
+    hashes = rc.number_hashes(cmd.individual_number)
+    if snap.get("individual_number_hash") in hashes:
         move.error("個人番号", "現在の個人番号と同じです")
-    elif repo.find_residents(uow, number_hashes=[items["individual_number_hash"]]):
+    elif [f for f in repo.find_residents(uow, number_hashes=hashes) if f["addressee_no"] != cmd.addressee_no]:
         move.error("個人番号", "この個人番号は既に他の住民に記録されています")
     move.problems.raise_if_errors()
     move.stage({**snap, **items})

@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import BaseModel
@@ -36,6 +36,9 @@ Reader = Annotated[Principal, Depends(Requires(READ))]
 Writer = Annotated[Principal, Depends(Requires(WRITE))]
 EucRunner = Annotated[Principal, Depends(Requires(EUC_RUN))]
 EucDefiner = Annotated[Principal, Depends(Requires(EUC_DEFINE))]
+INT32_MAX = 2**31 - 1  # the columns are 32-bit integers: beyond, 422 rather than a database error
+DefinitionId = Annotated[int, Path(ge=1, le=INT32_MAX, description="定義番号")]
+MaxRows = Annotated[int, Query(ge=1, le=euc.EXPORT_MAX_ROWS, description="最大件数（超えると413）")]
 
 
 def addressee_today() -> Any:
@@ -182,7 +185,7 @@ def euc_router() -> APIRouter:
         return ES.definition_out(d)
 
     @r.get("/definitions/{definition_id}", response_model=ES.DefinitionOut, summary="抽出定義")
-    def get(request: Request, definition_id: int, p: EucRunner) -> ES.DefinitionOut:
+    def get(request: Request, definition_id: DefinitionId, p: EucRunner) -> ES.DefinitionOut:
         with app_db(request).uow(p.ctx) as uow:
             return ES.definition_out(euc.get(uow, definition_id))
 
@@ -190,7 +193,7 @@ def euc_router() -> APIRouter:
         "/definitions/{definition_id}", response_model=ES.DefinitionOut, summary="抽出定義の変更（新しい版）"
     )
     def put(
-        request: Request, definition_id: int, body: ES.DefinitionUpdate, p: EucDefiner
+        request: Request, definition_id: DefinitionId, body: ES.DefinitionUpdate, p: EucDefiner
     ) -> ES.DefinitionOut:
         with app_db(request).uow(p.ctx) as uow:
             d = euc.save(uow, name=body.name, description=body.description, spec=body.spec.model_dump(),
@@ -199,8 +202,8 @@ def euc_router() -> APIRouter:
         return ES.definition_out(d)
 
     @r.delete("/definitions/{definition_id}", response_model=ES.DefinitionOut, summary="抽出定義の削除")
-    def delete(request: Request, definition_id: int, p: EucDefiner,
-               expected_version: Annotated[int, Query(ge=1)]) -> ES.DefinitionOut:  # fmt: skip
+    def delete(request: Request, definition_id: DefinitionId, p: EucDefiner,
+               expected_version: Annotated[int, Query(ge=1, le=INT32_MAX)]) -> ES.DefinitionOut:  # fmt: skip
         with app_db(request).uow(p.ctx) as uow:
             d = euc.delete(uow, definition_id, expected_version)
             uow.commit()
@@ -213,7 +216,7 @@ def euc_router() -> APIRouter:
     @r.post(
         "/definitions/{definition_id}/preview", response_model=ES.PreviewOut, summary="抽出定義のプレビュー"
     )
-    def preview_saved(request: Request, definition_id: int, p: EucRunner) -> ES.PreviewOut:
+    def preview_saved(request: Request, definition_id: DefinitionId, p: EucRunner) -> ES.PreviewOut:
         d = _load(request, p, definition_id)
         return ES.preview_out(
             euc.preview(app_db(request), p.ctx, d.spec, target=f"{d.definition_id}@{d.version}")
@@ -228,8 +231,8 @@ def euc_router() -> APIRouter:
 
     @r.get("/definitions/{definition_id}/export", response_class=Response, summary="抽出定義のCSV出力",
            responses={200: {"content": {"text/csv": {}}}})  # fmt: skip
-    def export_saved(request: Request, definition_id: int, p: EucRunner, encoding: str = "utf-8",
-                     strict: bool = False, max_rows: int = euc.EXPORT_MAX_ROWS) -> Response:  # fmt: skip
+    def export_saved(request: Request, definition_id: DefinitionId, p: EucRunner, encoding: str = "utf-8",
+                     strict: bool = False, max_rows: MaxRows = euc.EXPORT_MAX_ROWS) -> Response:  # fmt: skip
         d = _load(request, p, definition_id)
         ex = euc.export(app_db(request), p.ctx, d.spec, encoding=encoding, strict=strict, max_rows=max_rows,
                         target=f"{d.definition_id}@{d.version}", filename=f"euc_{d.definition_id}_v{d.version}")  # fmt: skip

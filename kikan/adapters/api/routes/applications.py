@@ -103,7 +103,7 @@ class CorrectionIn(BaseModel):
         examples=[{"persons.0.addressee_no": "000000000000019"}],
     )
     reason: str | None = Field(default=None, max_length=1000, title="補正の理由")
-    expected_version: int = Field(title="版")
+    expected_version: int = Field(title="版", ge=0, le=2**31 - 1)
 
 
 class CorrectionResult(BaseModel):
@@ -112,7 +112,7 @@ class CorrectionResult(BaseModel):
 
 
 class ApplyIn(BaseModel):
-    expected_version: int = Field(title="版")
+    expected_version: int = Field(title="版", ge=0, le=2**31 - 1)
 
 
 class ApplyOut(BaseModel):
@@ -125,7 +125,7 @@ class ApplyOut(BaseModel):
 class StatusIn(BaseModel):
     status: Literal["reviewing", "correction_requested", "rejected"] = Field(title="状態")
     note: str | None = Field(default=None, max_length=1000, title="補正依頼の内容・却下の理由")
-    expected_version: int = Field(title="版")
+    expected_version: int = Field(title="版", ge=0, le=2**31 - 1)
 
 
 def _summary(row: dict[str, Any]) -> dict[str, Any]:

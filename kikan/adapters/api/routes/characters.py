@@ -21,6 +21,7 @@ from kikan.characters.describe import mj_dict, shrink_dict
 from kikan.core.errors import FieldError, NotFound, ValidationFailed
 
 PREFIX = "/api/v1/chars"
+INT32_MAX = 2**31 - 1  # 決定番号 is a 32-bit column: beyond, 422 rather than a database error
 TAGS: list[Any] = ["characters"]
 View = Annotated[Principal, Depends(Requires("home.view"))]
 Read = Annotated[Principal, Depends(Requires("chars.gaiji"))]
@@ -64,7 +65,7 @@ class WithdrawIn(_In):
 class ResolveIn(_In):
     text: str = Field(max_length=10000, description="外字（私用領域）を含む文字列")
     code_system: str = Field(default=CP932, max_length=40, description="外字体系")
-    as_of_seq: int | None = Field(default=None, ge=0, description="この決定番号時点の同定で変換（再現用）")
+    as_of_seq: int | None = Field(default=None, ge=0, le=INT32_MAX, description="この決定番号時点の同定で変換（再現用）")
 
 
 class DecisionOut(BaseModel):
@@ -143,7 +144,7 @@ def router() -> APIRouter:
 
     @r.get("/gaiji/decisions", response_model=list[DecisionOut], summary="同定の決定（決定番号時点の再現）")
     def gaiji_decisions(
-        request: Request, p: Read, as_of_seq: Annotated[int | None, Query(ge=0)] = None
+        request: Request, p: Read, as_of_seq: Annotated[int | None, Query(ge=0, le=INT32_MAX)] = None
     ) -> list[DecisionOut]:
         with app_db(request).uow(p.ctx) as uow:
             found = queries.decisions(uow, as_of_seq=as_of_seq)

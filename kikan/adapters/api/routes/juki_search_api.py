@@ -2,6 +2,10 @@
 
 The search audits itself (``juki.search``, without any 個人番号). Results mark 抑止 and
 支援措置; for staff without ``juki.block.release`` a 支援措置 person's address is not shown.
+
+``GET /search`` takes the conditions as query parameters, except the 個人番号: a query string
+lands in proxy access logs and browser history, so a number search is ``POST /search`` with the
+conditions in the JSON body (番号法第12条 安全管理措置), and a GET that carries one is refused.
 """
 
 from __future__ import annotations
@@ -16,16 +20,18 @@ from kikan.adapters.api.deps import Principal, Requires
 from kikan.adapters.api.routes.juki_common import API_PREFIX, TAGS, JukiRoute, Today, open_uow
 from kikan.adapters.api.routes.juki_queries import PROTECTED_TEXT, RELEASE
 from kikan.adapters.db import juki_search
-from kikan.core.errors import FieldError, ValidationFailed
+from kikan.core.errors import DomainError, FieldError, ValidationFailed
 from kikan.juki.search import SearchHit, SearchPage, SearchQuery
 from kikan.juki.services import build
 
 READ = "juki.read"
 Match = Literal["exact", "prefix", "partial"]
+MAX_OFFSET = 1_000_000
 
 
 class SearchParams(BaseModel):
-    """検索条件（指定した条件をすべて満たす住民）。氏名・カナは旧氏・通称・過去の氏名も検索します。"""
+    """検索条件（指定した条件をすべて満たす住民）。氏名・カナは旧氏・通称・過去の氏名も検索します。
+    個人番号での検索は POST /api/v1/juki/search（条件を本文に指定）で行います。"""
 
     model_config = ConfigDict(extra="ignore")
 
@@ -54,16 +60,46 @@ class SearchParams(BaseModel):
     addressee_no: str | None = Field(default=None, title="宛名番号")
     household_no: str | None = Field(default=None, title="世帯番号")
     removal_reason: str | None = Field(default=None, title="消除事由", examples=["国内転出"])
-    individual_number: str | None = Field(default=None, title="個人番号")
     juminhyo_code: str | None = Field(default=None, title="住民票コード")
     residence_card_no: str | None = Field(default=None, title="在留カード等の番号")
     include_removed: bool = Field(default=False, title="消除者を含める")
     include_history: bool = Field(default=True, title="過去の氏名・住所も検索する")
     limit: int = Field(default=50, ge=1, le=500, title="表示件数")
-    offset: int = Field(default=0, ge=0, title="開始位置")
+    offset: int = Field(default=0, ge=0, le=MAX_OFFSET, title="開始位置")
 
 
-LABELS = {name: info.title or name for name, info in SearchParams.model_fields.items()}
+class SearchBody(SearchParams):
+    """検索条件（本文）。GET と同じ条件に加えて個人番号を指定できます（URLに個人番号を残さないため）。"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    individual_number: str | None = Field(
+        default=None, title="個人番号", description="12桁。応答にもアクセスログにも記録されません"
+    )
+
+
+LABELS = {name: info.title or name for name, info in SearchBody.model_fields.items()}
+
+#: Query parameter names that would carry a 個人番号 in the URL (refused on GET).
+NUMBER_PARAMS = frozenset({"individual_number", "my_number", "mynumber"})
+NUMBER_IN_QUERY = (
+    "個人番号はURL（クエリパラメータ）に指定できません。"
+    "POST /api/v1/juki/search で、条件をJSONの本文（individual_number）に指定してください"
+)
+
+
+class NumberInQuery(DomainError):
+    """A 個人番号 in a query string: refused before anything runs (it would be logged with the URL)."""
+
+    status = 400
+    code = "individual_number_in_query"
+
+    def __init__(self, message: str = NUMBER_IN_QUERY) -> None:
+        super().__init__(message, field="個人番号")
+
+
+def number_in_query(names: Any) -> bool:
+    return any(str(n).lower() in NUMBER_PARAMS for n in names)
 
 
 def query_of(params: dict[str, Any]) -> SearchQuery:
@@ -99,10 +135,30 @@ def router() -> APIRouter:
         today: Today,
     ) -> SearchPage:
         """住民を検索します（氏名・カナのあいまい検索、異体字、和暦の生年月日、過去の氏名・住所）。
-        結果は現在の状態で、抑止・支援措置の対象者には marks が付きます。"""
-        with open_uow(request, p) as uow:
-            page = run_search(uow, params.model_dump(), today=today, limit=params.limit, offset=params.offset)
-            uow.commit()
-        return page
+        結果は現在の状態で、抑止・支援措置の対象者には marks が付きます。
+        個人番号（individual_number / my_number）をクエリに指定すると 400 になります: POST を使ってください。"""
+        if number_in_query(request.query_params.keys()):
+            raise NumberInQuery()
+        return _search(request, p, params, today)
+
+    @r.post("/search", response_model=SearchPage, summary="住民検索（条件を本文で指定、個人番号を含む）")
+    def search_by_body(
+        request: Request,
+        body: SearchBody,
+        p: Annotated[Principal, Depends(Requires(READ))],
+        today: Today,
+    ) -> SearchPage:
+        """GET と同じ検索を、条件を本文（JSON）で受けて行います。個人番号で検索するときはこちらを使います
+        （URLはアクセスログやブラウザの履歴に残るため）。検索しても状態は変わりません。"""
+        if number_in_query(request.query_params.keys()):
+            raise NumberInQuery()
+        return _search(request, p, body, today)
 
     return r
+
+
+def _search(request: Request, p: Principal, params: SearchParams, today: date) -> SearchPage:
+    with open_uow(request, p) as uow:
+        page = run_search(uow, params.model_dump(), today=today, limit=params.limit, offset=params.offset)
+        uow.commit()
+    return page

@@ -139,7 +139,7 @@ class EventPage(BaseModel):
 def read_events(
     request: Request,
     p: Annotated[Principal, Depends(Requires("linkage.read"))],
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=2**63 - 1, description="この番号より後のイベント")] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> EventPage:
     """The tenant's domain events after a cursor, in commit order (transactional outbox)."""

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Annotated, Any
 
 import sqlalchemy as sa
-from fastapi import APIRouter, Body, Depends, Query, Request
+from fastapi import APIRouter, Body, Depends, Path, Query, Request
 from pydantic import BaseModel, Field
 
 from kikan.adapters.api.deps import Principal, Requires, app_db
@@ -27,10 +27,11 @@ router = APIRouter(prefix="/api/v1/tax", tags=["tax-assessment"])
 Reader = Annotated[Principal, Depends(Requires("tax.read"))]
 Writer = Annotated[Principal, Depends(Requires("tax.write"))]
 Year = Annotated[int, Query(ge=2000, le=2100, description="課税年度")]
+YearInPath = Annotated[int, Path(ge=2000, le=2100, description="課税年度")]
 
 
 class Revision(BaseModel):
-    version: int = Field(..., ge=1, description="訂正の元にした版（楽観的排他）")
+    version: int = Field(..., ge=1, le=2**31 - 1, description="訂正の元にした版（楽観的排他）")
     record: dict[str, Any] = Field(..., description="課税資料（POST と同じ形）")
 
 
@@ -42,7 +43,7 @@ class Recompute(BaseModel):
 
 
 class Retraction(BaseModel):
-    version: int = Field(..., ge=1)
+    version: int = Field(..., ge=1, le=2**31 - 1)
     reason: str = Field(..., min_length=1, max_length=200)
 
 
@@ -151,7 +152,7 @@ def list_holders(request: Request, p: Reader, fiscal_year: Year) -> dict:
 
 
 @router.get("/assessments/{fiscal_year}/{addressee_no}")
-def assessment(request: Request, p: Reader, fiscal_year: int, addressee_no: str, trace: bool = False) -> dict:
+def assessment(request: Request, p: Reader, fiscal_year: YearInPath, addressee_no: str, trace: bool = False) -> dict:
     """課税結果の全版（適用日・理由）、現在の版の納期と税額、更正の通知データ、（trace=true で）計算過程。"""
     with _uow(request, p) as uow:
         versions = tax_results.versions(uow.conn, uow.tenant_id, fiscal_year, addressee_no)
@@ -174,7 +175,7 @@ def assessment(request: Request, p: Reader, fiscal_year: int, addressee_no: str,
 
 
 @router.post("/assessments/{fiscal_year}/{addressee_no}/recompute")
-def recompute(request: Request, p: Writer, fiscal_year: int, addressee_no: str, body: Recompute) -> dict:
+def recompute(request: Request, p: Writer, fiscal_year: YearInPath, addressee_no: str, body: Recompute) -> dict:
     """1人の再計算（更正・追加課税・課税取消）。税額が変わらなければ何もしない。"""
     with _uow(request, p) as uow:
         (res,) = tax_corrections.recompute(uow, fiscal_year, [addressee_no], reason=body.reason,
