@@ -53,6 +53,14 @@ def file_names(allowance: str, pay: int) -> dict[str, str]:
     }
 
 
+def safe_text_columns(df: pl.DataFrame) -> pl.DataFrame:
+    """A text cell a spreadsheet would read as a formula gets a leading ``'`` — the rule of
+    :mod:`kikan.core.spreadsheet`, applied column-wise; numbers are left alone."""
+    return df.with_columns(
+        pl.col(c).str.replace(r"^([=+\-@\t\r])", "'${1}") for c, t in df.schema.items() if t == pl.String
+    )
+
+
 def build_outputs(run: dict[str, Any], lines: pl.DataFrame) -> dict[str, bytes]:
     allowance, pay = run["allowance"], int(run["payment_month"])
     t = lines.filter(pl.col("status") == "transfer")
@@ -72,6 +80,7 @@ def build_outputs(run: dict[str, Any], lines: pl.DataFrame) -> dict[str, bytes]:
     bank = zengin.build(zengin.Requester.of(run["payer"]), transfer_on, columns, newline=bool(run["newline"]))
     listing = lines.with_columns(pl.col("status").replace_strict(STATUS_LABELS)).select(
         [pl.col(k).alias(v) for k, v in LIST_COLUMNS.items()])  # fmt: skip
+    listing = safe_text_columns(listing)
     buf = io.BytesIO()
     listing.write_csv(buf, line_terminator="\r\n")
     csv = b"\xef\xbb\xbf" + buf.getvalue()

@@ -111,6 +111,8 @@ def test_every_screen_needs_welfare_permission(app, db, town, owner_engine):
     assert tax.post(f"/welfare/cases/{town.paid}/certify", data={"expected_version": "2"}).status_code == 403
     r = TestClient(app).get("/welfare/cases", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    clerk = login_client(app, make_staff(db, town.tenant_id, ["welfare_clerk"]))
+    assert clerk.get(f"/welfare/cases/{town.paid}").status_code == 200  # a permitted read is audited
     with owner_engine.connect() as c:
         a = audit_log.c
         fns = {(x.function, x.action) for x in c.execute(sa.select(audit_log.c.function, audit_log.c.action)

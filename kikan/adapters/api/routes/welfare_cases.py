@@ -56,7 +56,7 @@ def _run(request: Request, p: Principal, fn: Any, cls: Any, data: dict[str, Any]
 @router.get("")
 def cases(request: Request, p: Reader, allowance: str | None = None, status: str | None = None,
           recipient: str | None = None, limit: Annotated[int, Query(ge=1, le=500)] = 100,
-          offset: Annotated[int, Query(ge=0)] = 0) -> list[dict[str, Any]]:  # fmt: skip
+          offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0) -> list[dict[str, Any]]:  # fmt: skip
     """台帳の一覧（手当・状態・受給者で絞込み）。"""
     with app_db(request).uow(p.ctx) as uow:
         out = welfare_queries.list_cases(uow, allowance=allowance, status=status, recipient=recipient, limit=limit,

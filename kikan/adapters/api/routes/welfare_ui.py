@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kikan.adapters.api.deps import Principal, Requires, app_db
@@ -38,6 +38,7 @@ from kikan.welfare.notices import KIND_OF_REASON, TITLES, month_text
 Reader = Annotated[Principal, Depends(Requires("welfare.read"))]
 Writer = Annotated[Principal, Depends(Requires("welfare.write"))]
 Today = Annotated[date, Depends(welfare_today)]
+Version = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PAGE = 50
 TASK_STATUS = {"open": "未処理", "done": "処理済み"}
 RUN_STATUS = {"running": "処理中", "completed": "完了"}
@@ -180,7 +181,7 @@ def router() -> APIRouter:
                        {"expected_version": expected_version, "reason": reason.strip()})  # fmt: skip
 
     @r.get("/cases/{case_id}/versions/{version}/notice.pdf")
-    def notice_pdf(request: Request, p: Reader, today: Today, case_id: str, version: int) -> Response:
+    def notice_pdf(request: Request, p: Reader, today: Today, case_id: str, version: Version) -> Response:
         try:
             return notices.decision_pdf(request, p, today, case_id, version)
         except DomainError as exc:

@@ -34,6 +34,7 @@ FUNCTION = "welfare.notice"
 Reader = Annotated[Principal, Depends(Requires("welfare.read"))]
 Today = Annotated[date, Depends(welfare_today)]
 CaseId = Annotated[str, Path(pattern=r"^\d{10}$", description="受給者番号（10桁）")]
+Version = Annotated[int, Path(ge=1, le=2**31 - 1, description="台帳の版")]
 
 
 def issuer(request: Request, tenant_id: str) -> wn.Issuer:
@@ -100,7 +101,7 @@ api = APIRouter(prefix="/api/v1/welfare/cases", tags=["welfare-cases"])
 
 @api.get("/{case_id}/versions/{version}/notice.pdf", response_class=Response,
          responses={200: {"content": {"application/pdf": {}}}})  # fmt: skip
-def version_notice(request: Request, p: Reader, today: Today, case_id: CaseId, version: int) -> Response:
+def version_notice(request: Request, p: Reader, today: Today, case_id: CaseId, version: Version) -> Response:
     """通知書（認定・額改定・支給停止・支給停止解除・消滅・却下）の PDF。発行は監査ログに記録する。"""
     return decision_pdf(request, p, today, case_id, version)
 
