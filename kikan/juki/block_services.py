@@ -6,6 +6,11 @@ Each service is ``fn(cmd, uow, *, today, store)``: ``store`` is the :class:`Bloc
 3.1 「抑止・解除、又は一時解除できる権限は個別に設定できること」), queue audit rows and events
 in the caller's unit of work and never commit. Events carry ids and dates only: never an
 address or name of a protected person. A 一時解除 emits no event (3.1: 庁内各システムへの連携は不要).
+
+Every 支援措置 transition (開始・承認・延長・終了・前住所地としての継続) emits one event in the same unit of
+work (:data:`SUPPORT_EVENT_TYPES`); the linkage publishes them to the other businesses as the dataset
+``juki.support_measures`` and as the ``protected`` flag of ``juki.residents`` / ``juki.households``
+(``docs/linkage.md``), so each business can restrict issuance to third parties as the registry does.
 """
 
 from __future__ import annotations
@@ -24,6 +29,17 @@ from kikan.juki.blocks import Block
 MANAGE = "juki.block.manage"
 TEMPORARY = "juki.block.temporary_release"
 FUNCTION = "juki.block"
+
+SUPPORT_STARTED = "SupportMeasureStarted"
+SUPPORT_APPROVED = "SupportMeasureApproved"
+SUPPORT_EXTENDED = "SupportMeasureExtended"
+SUPPORT_ENDED = "SupportMeasureEnded"
+SUPPORT_CONTINUED = "SupportMeasureContinued"
+#: The events of 支援措置 (one per transition); their payload carries ids, dates, stage and the
+#: restricted processes, never the reason, the 加害者 or free text.
+SUPPORT_EVENT_TYPES: frozenset[str] = frozenset(
+    {SUPPORT_STARTED, SUPPORT_APPROVED, SUPPORT_EXTENDED, SUPPORT_ENDED, SUPPORT_CONTINUED}
+)
 
 
 class BlockStore(Protocol):
@@ -203,7 +219,7 @@ def start_support(cmd: StartSupport, uow: Any, *, today: date, store: BlockStore
     )
     store.add(b, at=uow.now, by=uow.actor.actor_id)
     _audit(uow, "support.start", "create", b, f"stage={b.support_stage}")
-    uow.emit(_event("SupportMeasureStarted", b, today))
+    uow.emit(_event(SUPPORT_STARTED, b, today))
     return b
 
 
@@ -217,7 +233,7 @@ def approve_support(cmd: ApproveSupport, uow: Any, *, today: date, store: BlockS
         raise Conflict(str(e)) from None
     store.save(done)
     _audit(uow, "support.approve", "update", b)
-    uow.emit(_event("SupportMeasureApproved", done, today))
+    uow.emit(_event(SUPPORT_APPROVED, done, today))
     return done
 
 
@@ -232,7 +248,7 @@ def extend_support(cmd: ExtendSupport, uow: Any, *, today: date, store: BlockSto
     store.save(replace(old, released_by=uow.actor.actor_id))
     store.add(new, at=uow.now, by=uow.actor.actor_id)
     _audit(uow, "support.extend", "update", b, f"new={new.block_id}")
-    uow.emit(_event("SupportMeasureExtended", new, today, extended_from=b.block_id))
+    uow.emit(_event(SUPPORT_EXTENDED, new, today, extended_from=b.block_id))
     return new
 
 
@@ -250,7 +266,7 @@ def end_support(cmd: EndSupport, uow: Any, *, today: date, store: BlockStore) ->
     done = replace(done, details={**b.details, "end_reason": cmd.reason})
     store.save(done)
     _audit(uow, "support.end", "update", b)
-    uow.emit(_event("SupportMeasureEnded", done, today))
+    uow.emit(_event(SUPPORT_ENDED, done, today))
     return done
 
 
@@ -264,7 +280,7 @@ def continue_after_move_out(addressee_no: str, uow: Any, *, today: date, store: 
         done = rules.continue_after_move_out(b, today)
         store.save(done)
         _audit(uow, "support.continue", "update", b, "前住所地として継続")
-        uow.emit(_event("SupportMeasureContinued", done, today))
+        uow.emit(_event(SUPPORT_CONTINUED, done, today))
         out.append(done)
     return out
 

@@ -18,6 +18,15 @@ it to a system client.
 - ``history``: an immutable history row (宛名番号 + 履歴番号); apply in order, ignore older 履歴番号.
 - ``event``: an immutable event (one 異動), identified by ``event_id``.
 - ``state``: the current state of the key at the time of the pull (an upsert notification).
+
+``version`` is the version of a dataset's record layout (its JSON Schema): it goes up whenever the
+schema changes, items are only ever added (at the end of the CSV layout), and the list of what
+each version changed is in ``docs/linkage.md`` (Versions).
+
+支援措置 (住民基本台帳事務処理要領 第5-10): ``juki.support_measures`` publishes, per 宛名番号, whether a
+measure is in force, its period and the restrictions other businesses must honour — never the
+reason, the 加害者 or free text; ``juki.residents`` and ``juki.households`` carry the flag
+``protected`` computed at the time of the pull (version 2).
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kikan.applications import events as application_events
+from kikan.juki.block_services import SUPPORT_EVENT_TYPES
 from kikan.juki.events import EVENT_TYPES
 from kikan.juki.items import ITEMS, Item
 from kikan.tax.individual_resident import events as tax_events
@@ -85,6 +95,13 @@ RESIDENT_KEY = (
     FieldDef("event_code", "異動事由コード", "string", 40),
 )
 RESIDENT_FIELDS: tuple[FieldDef, ...] = RESIDENT_KEY + tuple(_from_item(i) for i in ITEMS if not i.secret)
+PROTECTED = FieldDef(
+    "protected", "支援措置対象", "boolean", nullable=False,
+    description="取得時点で支援措置（DV・ストーカー・児童虐待等）の対象者。第三者への交付・閲覧を制限し、"
+    "通知等での住所の取扱いに注意する。詳細は juki.support_measures",
+)  # fmt: skip
+#: ``juki.residents`` (version 2): the history row's items, then ``protected`` (at the time of the pull).
+RESIDENT_RECORD_FIELDS: tuple[FieldDef, ...] = RESIDENT_FIELDS + (PROTECTED,)
 
 MOVE_PERSON_FIELDS = RESIDENT_FIELDS + (
     FieldDef(
@@ -133,6 +150,32 @@ HOUSEHOLD_FIELDS = (
         "member_addressee_nos", "世帯員の宛名番号", "array", nullable=False,
         description="現に住民である世帯員、並び順。CSVでは半角空白区切り",
     ),
+    FieldDef("protected", "支援措置対象者を含む", "boolean", nullable=False,
+             description="取得時点で世帯員に支援措置の対象者がいる（世帯の住所も秘匿の対象）"),
+    FieldDef(
+        "protected_member_addressee_nos", "支援措置対象の世帯員の宛名番号", "array", nullable=False,
+        description="世帯員のうち取得時点で支援措置の対象者である者、並び順。CSVでは半角空白区切り",
+    ),
+)  # fmt: skip
+
+# --- 支援措置: per person, what other businesses must honour (住民基本台帳事務処理要領 第5-10) ----------
+
+#: The published items of a person's 支援措置. Left out although the registry keeps them: the reason
+#: (申出の理由・終了の理由), the 加害者 and every free text, the staff who set or ended it, block ids.
+SUPPORT_MEASURE_FIELDS = (
+    FieldDef("addressee_no", "宛名番号", "string", 15, nullable=False),
+    FieldDef("protected", "支援措置の有無", "boolean", nullable=False,
+             description="取得時点で支援措置が終了していない（開始日前の登録を含む）"),
+    FieldDef("stage", "支援措置の段階", "string", 20,
+             description="provisional 仮支援措置 / approved 支援措置 / continued 前住所地として継続"),
+    FieldDef("start_on", "開始年月日", "date", description="当初の期間の開始年月日"),
+    FieldDef("end_on", "終了年月日（当初の期間）", "date", description="仮支援措置では空"),
+    FieldDef("extended_until", "延長後の終了年月日", "date", description="延長されたとき、最後の延長期間の終了年月日"),
+    FieldDef("ended_on", "支援措置の終了日", "date", description="終了したとき（措置中は空）"),
+    FieldDef("restrict_third_party_issuance", "第三者交付制限", "boolean", nullable=False,
+             description="住民票の写し等・閲覧、各業務の証明書等を本人以外の請求により交付しない"),
+    FieldDef("conceal_address", "住所秘匿", "boolean", nullable=False,
+             description="照会・通知等で本人の住所・居所を第三者に明らかにしない"),
 )  # fmt: skip
 
 # --- 申請管理: applications as received, and their status changes ----------------------------------
@@ -198,24 +241,25 @@ TAX_HOUSEHOLD_FIELDS = _tax_fields(
 )  # fmt: skip
 
 JUKI = frozenset(EVENT_TYPES)
+SUPPORT = frozenset(SUPPORT_EVENT_TYPES)
 APPLICATIONS = frozenset({application_events.SUBMITTED, application_events.STATUS_CHANGED})
 
 REGISTRY: dict[str, Dataset] = {
     d.name: d
     for d in (
         Dataset(
-            name="juki.residents", version=1, title="住民（住民票・除票）",
-            description="住民記録の標準項目（除票を含む）。宛名番号ごとの最新の履歴。変更分は異動ごとの履歴行。",
-            owner="juki", source="juki_history（現在の履歴）／住民記録の異動イベント（outbox）",
-            key=("addressee_no",), semantics="history", fields=RESIDENT_FIELDS, csv_fields=RESIDENT_FIELDS,
-            event_types=JUKI,
+            name="juki.residents", version=2, title="住民（住民票・除票）",
+            description="住民記録の標準項目（除票を含む）と支援措置対象（取得時点）。宛名番号ごとの最新の履歴。変更分は異動ごとの履歴行と、支援措置の開始・延長・終了等のときのその者の最新の履歴行。",
+            owner="juki", source="juki_history（現在の履歴）・juki_block（支援措置）／住民記録の異動・支援措置のイベント（outbox）",
+            key=("addressee_no",), semantics="history", fields=RESIDENT_RECORD_FIELDS,
+            csv_fields=RESIDENT_RECORD_FIELDS, event_types=JUKI | SUPPORT,
         ),
         Dataset(
-            name="juki.households", version=1, title="世帯",
-            description="世帯の現在の状態。変更分は異動で影響を受けた世帯の、取得時点の状態。",
-            owner="juki", source="juki_household／住民記録の異動イベント（outbox）",
+            name="juki.households", version=2, title="世帯",
+            description="世帯の現在の状態と支援措置対象の世帯員（取得時点）。変更分は異動又は世帯員の支援措置で影響を受けた世帯の、取得時点の状態。",
+            owner="juki", source="juki_household・juki_block（支援措置）／住民記録の異動・支援措置のイベント（outbox）",
             key=("household_no",), semantics="state", fields=HOUSEHOLD_FIELDS, csv_fields=HOUSEHOLD_FIELDS,
-            event_types=JUKI,
+            event_types=JUKI | SUPPORT,
         ),
         Dataset(
             name="juki.moves", version=1, title="異動",
@@ -223,6 +267,13 @@ REGISTRY: dict[str, Dataset] = {
             owner="juki", source="住民記録の異動イベント（outbox）",
             key=("event_id",), semantics="event", fields=MOVE_FIELDS, csv_fields=MOVE_CSV,
             event_types=JUKI,
+        ),
+        Dataset(
+            name="juki.support_measures", version=1, title="支援措置",
+            description="DV・ストーカー・児童虐待等の被害者の支援措置（住民基本台帳事務処理要領 第5-10）。宛名番号ごとの取得時点の状態（措置の有無・期間・他業務が守る制限）。理由・加害者・自由記述は含まない。変更分は開始・承認・延長・終了・前住所地としての継続ごと。全件は措置中の者のみ。",
+            owner="juki", source="juki_block（支援措置）／支援措置のイベント（outbox）",
+            key=("addressee_no",), semantics="state", fields=SUPPORT_MEASURE_FIELDS,
+            csv_fields=SUPPORT_MEASURE_FIELDS, event_types=SUPPORT, permission="juki.block.manage",
         ),
         Dataset(
             name=application_events.DATASET, version=1, title="オンライン申請（受付・状態）",

@@ -1,8 +1,8 @@
 """Pages of a dataset: its changes after a cursor (commit order) and whole snapshots (keyset paging).
 
-Changes come from the businesses' transactional outbox (the registry's 異動, 申請管理's applications,
-the tax business's published chunks; :data:`SOURCES` says how each dataset reads its events and
-snapshots): its per-tenant sequence is gap-free and
+Changes come from the businesses' transactional outbox (the registry's 異動 and 支援措置, 申請管理's
+applications, the tax business's published chunks; :data:`SOURCES` says how each dataset reads its
+events and snapshots): its per-tenant sequence is gap-free and
 equals commit order (docs/adr/0003-audit-outbox.md), so a page read up to the last committed seq
 ``upto`` is exact — a later commit always gets a higher seq, nothing is missed or seen twice. Each
 page is bounded by ``upto`` read at its start.
@@ -26,7 +26,7 @@ from kikan.adapters.db import outbox, tax_published
 from kikan.core.events import StoredEvent
 from kikan.linkage import records
 from kikan.linkage.cursor import ChangeCursor, SnapshotCursor, decode_change, decode_snapshot, encode
-from kikan.linkage.datasets import Dataset
+from kikan.linkage.datasets import SUPPORT, Dataset
 from kikan.linkage.errors import InvalidCursor, InvalidParameter
 
 MAX_LIMIT = 1000
@@ -82,7 +82,16 @@ def _envelope(e: StoredEvent) -> dict[str, Any]:
             "recorded_at": e.recorded_at}  # fmt: skip
 
 
+def _support_person(e: StoredEvent) -> str | None:
+    """The person of a 支援措置 event (measures are per 宛名番号); None for any other event."""
+    no = e.payload.get("addressee_no") if e.event_type in SUPPORT else None
+    return no if isinstance(no, str) and no else None
+
+
 def _resident_items(e: StoredEvent) -> list[dict[str, Any]]:
+    who = _support_person(e)
+    if who is not None:  # the person's current row, read at pull time (:func:`_fill_residents`)
+        return [records.item(who, {"addressee_no": who}, **_envelope(e))]
     out = []
     for p in e.payload.get("persons") or []:
         data = records.resident(p, from_event=True)
@@ -96,10 +105,18 @@ def _move_items(e: StoredEvent) -> list[dict[str, Any]]:
 
 
 def _household_items(e: StoredEvent) -> list[dict[str, Any]]:
+    who = _support_person(e)
+    if who is not None:  # the person's current household, found at pull time (:func:`_fill_households`)
+        return [records.item(who, {"household_no": None, "addressee_no": who}, **_envelope(e))]
     return [
         records.item(no, {"household_no": no}, **_envelope(e))
         for no in records.household_nos(e.payload, e.aggregate_id)
     ]
+
+
+def _support_items(e: StoredEvent) -> list[dict[str, Any]]:
+    who = _support_person(e)
+    return [records.item(who, {"addressee_no": who}, **_envelope(e))] if who else []
 
 
 def _application_items(e: StoredEvent) -> list[dict[str, Any]]:
@@ -138,17 +155,46 @@ def _tax_household_items(
 # --- records filled at the time of the pull (``state`` semantics) --------------------------------
 
 
+def _fill_residents(conn: sa.Connection, tenant_id: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``protected`` at the time of the pull on every record; a 支援措置 event's record is the person's
+    current row, published again under its own id (an unknown person is skipped)."""
+    again = src.residents(conn, tenant_id, (i["id"] for i in items if "history_no" not in i["data"]))
+    out = []
+    for i in items:
+        if "history_no" in i["data"]:
+            out.append(i)
+        elif (data := again.get(i["id"])) is not None:
+            out.append(
+                {**i, "id": records.republished_id(records.resident_id(data), i["event_id"]), "data": data}
+            )
+    shielded = src.protected(conn, tenant_id, (i["data"]["addressee_no"] for i in out))
+    return [{**i, "data": {**i["data"], "protected": i["data"]["addressee_no"] in shielded}} for i in out]
+
+
 def _fill_households(
     conn: sa.Connection, tenant_id: str, items: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """Households' state at the time of the pull; an unknown household is skipped."""
-    state = src.households(conn, tenant_id, (i["id"] for i in items))
+    """Households' state at the time of the pull; an unknown household is skipped. A 支援措置 event
+    names a person: their current household, published again under its own id."""
+    of = src.household_of(conn, tenant_id, (i["id"] for i in items if i["data"]["household_no"] is None))
+    nos = [i["data"]["household_no"] or of.get(i["id"]) for i in items]
+    state = src.households(conn, tenant_id, (n for n in nos if n))
     out = []
-    for i in items:
-        data = state.get(i["id"])
-        if data is not None:
-            out.append({**i, "id": src.household_id(data), "data": data})
+    for i, no in zip(items, nos, strict=True):
+        data = state.get(no) if no else None
+        if data is None:
+            continue
+        id_ = src.household_id(data)
+        if i["data"]["household_no"] is None:
+            id_ = records.republished_id(id_, i["event_id"])
+        out.append({**i, "id": id_, "data": data})
     return out
+
+
+def _fill_support(conn: sa.Connection, tenant_id: str, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each person's 支援措置 at the time of the pull (ended ones included: the end is published)."""
+    state = src.support_measures(conn, tenant_id, (i["id"] for i in items))
+    return [{**i, "id": state[i["id"]][1], "data": state[i["id"]][0]} for i in items if i["id"] in state]
 
 
 def _fill_tax_households(
@@ -198,6 +244,12 @@ def _households_snapshot(
     return [
         records.item(src.household_id(d), d) for d in src.households_after(conn, tenant_id, cur.last_key, n)
     ]
+
+
+def _support_snapshot(
+    conn: sa.Connection, tenant_id: str, ds: Dataset, cur: SnapshotCursor, n: int
+) -> list[dict[str, Any]]:
+    return [records.item(id_, d) for d, id_ in src.support_measures_after(conn, tenant_id, cur.last_key, n)]
 
 
 def _tax_status_snapshot(
@@ -267,9 +319,12 @@ def _by_seq(i: dict[str, Any]) -> str:
 
 
 SOURCES: dict[str, Source] = {
-    "juki.residents": Source(_listed(_resident_items), _residents_snapshot, _by("addressee_no")),
+    "juki.residents": Source(_listed(_resident_items), _residents_snapshot, _by("addressee_no"),
+                             fill=_fill_residents),
     "juki.households": Source(_listed(_household_items), _households_snapshot, _by("household_no"),
                               fill=_fill_households),
+    "juki.support_measures": Source(_listed(_support_items), _support_snapshot, _by("addressee_no"),
+                                    fill=_fill_support),
     "juki.moves": Source(_listed(_move_items), _event_snapshot(_move_items), _by_seq),
     "applications.submitted": Source(_listed(_application_items), _event_snapshot(_application_items), _by_seq),
     "tax.assessment_status": Source(_tax_status_items, _tax_status_snapshot, _by_year("addressee_no")),

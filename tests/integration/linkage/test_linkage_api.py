@@ -38,7 +38,7 @@ def test_catalogue_schemas_and_openapi(db, http, tenant_id):
     h = bearer(token(http, cid, secret))
     cat = http.get(f"{BASE}/datasets", headers=h).json()
     assert [d["name"] for d in cat] == ["juki.residents", "juki.households", "juki.moves",
-                                        "applications.submitted", "tax.assessment_status", "tax.household_status"]  # fmt: skip
+                                        "juki.support_measures", "applications.submitted", "tax.assessment_status", "tax.household_status"]  # fmt: skip
     assert {d["name"]: d["permission"] for d in cat}["tax.household_status"] == "tax.read"
     res = next(d for d in cat if d["name"] == "juki.residents")
     names = [i["name"] for i in res["items"]]
@@ -47,7 +47,7 @@ def test_catalogue_schemas_and_openapi(db, http, tenant_id):
     schema = http.get(f"{BASE}/datasets/juki.residents/schema", headers=h)
     assert schema.headers["content-type"].startswith("application/schema+json")
     s = schema.json()
-    assert s["$id"] == "/api/v1/linkage/datasets/juki.residents/schema" and s["x-kikan-version"] == 1
+    assert s["$id"] == "/api/v1/linkage/datasets/juki.residents/schema" and s["x-kikan-version"] == 2
     assert (
         s["properties"]["family_name"]["title"] == "氏" and s["properties"]["family_name"]["maxLength"] == 100
     )
@@ -56,7 +56,7 @@ def test_catalogue_schemas_and_openapi(db, http, tenant_id):
     ref = spec["paths"][f"{BASE}/juki.residents/changes"]["get"]["responses"]["200"]["content"][
         "application/json"
     ]
-    assert ref["schema"]["$ref"] == "#/components/schemas/JukiResidentsV1Page"
+    assert ref["schema"]["$ref"] == "#/components/schemas/JukiResidentsV2Page"
     assert "juki.residents/schema" in spec["paths"][f"{BASE}/juki.residents/changes"]["get"]["description"]
 
 
@@ -79,7 +79,7 @@ def test_pull_pages_over_http(db, http, tenant_id, ctx):
     h = bearer(token(http, cid, secret))
     fam = enter(db, ctx, person(), person(rel="妻", sex="2"))
     p1 = http.get(f"{BASE}/juki.residents/changes", params={"limit": 1}, headers=h).json()
-    assert p1["has_more"] and p1["dataset"] == "juki.residents" and p1["version"] == 1
+    assert p1["has_more"] and p1["dataset"] == "juki.residents" and p1["version"] == 2
     p2 = http.get(f"{BASE}/juki.residents/changes", params={"after": p1["next_cursor"]}, headers=h).json()
     assert not p2["has_more"]
     assert [i["data"]["addressee_no"] for i in p1["items"] + p2["items"]] == fam.addressee_nos

@@ -278,9 +278,9 @@ def test_household_status_is_the_state_of_the_households_a_chunk_touched(db, ctx
     validate(HOUSEHOLDS, snap)
 
 
-def test_support_measure_persons_are_published_like_everyone_else(db, ctx):
-    """支援措置 restricts copies and 閲覧 for third parties; like juki.residents, the internal datasets
-    carry the person's records unchanged and never say that a measure is in force."""
+def test_support_measures_leave_the_tax_datasets_unchanged(db, ctx):
+    """支援措置 is published by the registry (juki.support_measures, ``protected`` on juki.residents);
+    the tax business's datasets carry the person's records unchanged and say nothing of it."""
     fam, _single = assess(db, ctx)
     before, _ = snap_all(db, ctx, STATUS)
     with db.uow(ctx) as uow:
@@ -290,7 +290,7 @@ def test_support_measure_persons_are_published_like_everyone_else(db, ctx):
     after, _ = snap_all(db, ctx, STATUS)
     assert after == before and fam[1] in {i["data"]["addressee_no"] for i in after}
     residents, _ = snap_all(db, ctx, datasets.REGISTRY["juki.residents"])
-    assert fam[1] in {i["data"]["addressee_no"] for i in residents}
+    assert {i["data"]["addressee_no"]: i["data"]["protected"] for i in residents}[fam[1]] is True
     assert not any("support" in json.dumps(i["data"]) for i in after)
 
 

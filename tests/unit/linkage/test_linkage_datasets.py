@@ -13,7 +13,8 @@ RES = datasets.REGISTRY["juki.residents"]
 def test_residents_items_are_the_catalogue_without_secrets():
     names = RES.field_names
     assert names[:3] == ("addressee_no", "history_no", "event_code")
-    assert set(names[3:]) == {i.name for i in ITEMS if not i.secret}
+    assert set(names[3:-1]) == {i.name for i in ITEMS if not i.secret}
+    assert names[-1] == "protected" and RES.version == 2  # version 2 added 支援措置対象 (docs/linkage.md)
     assert not any("individual_number" in n for n in names)
     f = {x.name: x for x in RES.fields}
     assert (f["family_name"].ja, f["family_name"].length) == ("氏", 100)
