@@ -6,6 +6,11 @@
   普通徴収 or 年金特徴 part (地方税法第319条の2・第320条・第321条の7の5).
 * ``employee`` — 特別徴収税額通知書（納税義務者用）, one per taxpayer with a 給与特徴 part.
 * ``employer`` — 特別徴収税額通知書（特別徴収義務者用）, one per 特別徴収義務者 (第321条の4).
+* ``correction`` — 税額変更通知書, one per 更正 (``tax_correction_notice`` record, key ``<宛名番号>-<版>``):
+  変更前・変更後の税額, 差額, 変更後の各期の納付額 (地方税法第13条・第319条の2, 第321条の6). A notice
+  once written is never rewritten (it is what was sent): a rerun renders only the corrections made
+  since, each with the 通知日 of its own run (today unless given), so the nightly 更正 can be followed
+  by one call that issues the pending notices.
 
 ONE PDF PER NOTICE (per taxpayer, per employer), not batched files of N: the file is the unit of
 idempotency and resume (a 更正 re-renders one file, not a batch of N whose membership shifts when a
@@ -40,6 +45,7 @@ from kikan.adapters.db.database import Database
 from kikan.adapters.db.tables.core import tenant as tenant_table
 from kikan.adapters.db.tables.tax import (
     tax_assessment,
+    tax_correction_notice,
     tax_income_record,
     tax_non_resident_holder,
     tax_registry_row,
@@ -55,7 +61,7 @@ from kikan.tax.individual_resident.notices import Notice, document_digest
 from kikan.tax.individual_resident.schedule import as_lines
 
 KINDS = {"ordinary": "税額決定・納税通知書", "employee": "特別徴収税額通知書（納税義務者用）",
-         "employer": "特別徴収税額通知書（特別徴収義務者用）"}  # fmt: skip
+         "employer": "特別徴収税額通知書（特別徴収義務者用）", "correction": "税額変更通知書"}  # fmt: skip
 Progress = Callable[[int, int], None]  # notices done (written + skipped), notices in total
 _SAFE = re.compile(r"[^0-9A-Za-z_-]")
 a = tax_assessment.c
@@ -127,6 +133,16 @@ def payer_names(
     return {p: n for p, n in conn.execute(q).all()}
 
 
+def correction_key(addressee_no: str, version: int) -> str:
+    """Key of a 税額変更通知書: ``<宛名番号>-<版 3桁>``."""
+    return f"{addressee_no}-{version:03d}"
+
+
+def _split(key: str) -> tuple[str, int]:
+    no, _, version = key.rpartition("-")
+    return no, int(version) if version.isdigit() else -1
+
+
 class DocumentSource:
     """Builds the notice documents of a chunk of keys from the stored results (one unit of work)."""
 
@@ -152,6 +168,8 @@ class DocumentSource:
         """``(key, document)`` for the keys that have a notice of ``kind``, in key order."""
         if kind == "employer":
             return self._employers(keys)
+        if kind == "correction":
+            return self._corrections(keys)
         rows = sorted(self.rows(a.addressee_no.in_(keys)), key=lambda r: r["addressee_no"])
         who = identities(self.conn, self.tenant_id, keys)
         names = payer_names(
@@ -166,6 +184,33 @@ class DocumentSource:
             elif kind == "employee" and r["salary_amount"] > 0:
                 emp = nt.Employer(r["salary_payer_id"] or "", names.get(r["salary_payer_id"] or "", ""))
                 out.append((no, nt.employee_notice(r, person, emp, self.months, self.issuer, issued_on=day)))
+        return out
+
+    def _corrections(self, keys: list[str]) -> list[tuple[str, Notice]]:
+        wanted = {_split(k) for k in keys}
+        nos = sorted({no for no, _ in wanted})
+        n = tax_correction_notice.c
+        records = [dict(r._mapping) for r in self.conn.execute(sa.select(tax_correction_notice).where(
+            n.tenant_id == self.tenant_id, n.fiscal_year == self.fiscal_year, n.addressee_no.in_(nos))).all()
+            if (r.addressee_no, r.version) in wanted]  # fmt: skip
+        q = sa.select(tax_assessment).where(a.tenant_id == self.tenant_id, a.fiscal_year == self.fiscal_year,
+                                            a.addressee_no.in_(nos))  # fmt: skip
+        results = {(r.addressee_no, r.version): dict(r._mapping) for r in self.conn.execute(q).all()}
+        who = identities(self.conn, self.tenant_id, nos)
+        months = self.due["months"]
+        regular = {m: len(d) for m, d in self.due["dates"].items()}
+        out: list[tuple[str, Notice]] = []
+        for rec in sorted(records, key=lambda x: (x["addressee_no"], x["version"])):
+            no, version, previous = rec["addressee_no"], rec["version"], rec["previous_version"]
+            after = results.get((no, version))
+            if after is None:
+                continue
+            before = results.get((no, previous)) if previous is not None else None
+            lines = rec["lines"] if isinstance(rec["lines"], list) else []
+            doc = nt.change_notice({**rec, "lines": [x for x in lines if isinstance(x, dict)]}, before, after,
+                                   who.get(no) or nt.Addressee(no, ""), self.issuer, months=months,
+                                   regular=regular, issued_on=self.issued_on)  # fmt: skip
+            out.append((correction_key(no, version), doc))
         return out
 
     def _employers(self, payers: list[str]) -> list[tuple[str, Notice]]:
@@ -191,20 +236,28 @@ def _run_file(root: Path, ctx: TenantContext, fiscal_year: int, kind: str, issue
     if found and any(found.get(k) != v for k, v in body.items()):
         raise Conflict(f"出力先 {root} は別の団体・年度・種類の通知書に使われています", field="out_dir")
     previous = date.fromisoformat(found["issued_on"]) if found.get("issued_on") else None
-    day = issued_on or previous or SystemClock().today()
+    # a 税額変更通知書 is dated the day it is issued; the annual notices keep the directory's date
+    day = issued_on or (None if kind == "correction" else previous) or SystemClock().today()
     if day != previous:
         root.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps({**body, "issued_on": day.isoformat()}, indent=1), encoding="utf-8")
     return day
 
 
-def relative_path(key: str) -> str:
+def relative_path(key: str, kind: str = "") -> str:
+    """``<key[:-3]>/<key>.pdf``; a 税額変更通知書 lies beside the other versions of the same 宛名番号."""
     safe = _SAFE.sub("_", key)
-    return f"{safe[:-3] or '0'}/{safe}.pdf"
+    base = _SAFE.sub("_", _split(key)[0]) if kind == "correction" else safe
+    return f"{base[:-3] or '0'}/{safe}.pdf"
 
 
 def targets(conn: sa.Connection, tenant_id: str, fiscal_year: int, kind: str) -> list[str]:
-    """Sorted keys to notify: 宛名番号 (ordinary, employee) or 特別徴収義務者指定番号 (employer)."""
+    """Sorted keys to notify: 宛名番号 (ordinary, employee), 特別徴収義務者指定番号 (employer) or
+    ``<宛名番号>-<版>`` (correction: every 更正 of the year)."""
+    if kind == "correction":
+        n = tax_correction_notice.c
+        cq = sa.select(n.addressee_no, n.version).where(n.tenant_id == tenant_id, n.fiscal_year == fiscal_year)
+        return sorted(correction_key(x.addressee_no, x.version) for x in conn.execute(cq).all())
     where = _current(tenant_id, fiscal_year)
     if kind == "ordinary":
         q = sa.select(a.addressee_no).where(*where, (a.ordinary_amount > 0) | (a.pension_amount > 0))
@@ -249,7 +302,8 @@ def generate_notices(
     """Render every notice of ``kind`` for ``fiscal_year`` into ``out_dir`` (idempotent, resumable).
 
     Legal basis: 地方税法第319条の2第3項 (納税通知書は納期限前10日までに交付), 第321条の4 (特別徴収税額の
-    通知は5月31日まで). Files already written with the same content are skipped (module docstring).
+    通知は5月31日まで), 第321条の6 (特別徴収税額の変更の通知). Files already written with the same
+    content are skipped; for ``correction`` every file already written and intact (module docstring).
     """
     _check(kind, fiscal_year, workers)
     started = time.perf_counter()
@@ -258,6 +312,7 @@ def generate_notices(
     with db.uow(ctx) as uow:
         keys = targets(uow.conn, uow.tenant_id, fiscal_year, kind)
     manifest, salt = Manifest(root), fingerprint()
+    issued_once = kind == "correction"  # an issued 税額変更通知書 is kept as sent while its file is intact
     written, skipped, pages, cpu = 0, 0, 0, 0.0
     total = len(keys)
     inflight: deque[tuple[Future[list[Written]], dict[str, tuple[str, str]]]] = deque()
@@ -279,8 +334,8 @@ def generate_notices(
         for i in range(0, total, max(chunk_size, 1)):
             todo: list[tuple[Job, str, str]] = []
             for key, doc in _read_chunk(db, ctx, fiscal_year, kind, keys[i : i + chunk_size], day):
-                rel, digest = relative_path(key), document_digest(doc, salt=salt)
-                if manifest.is_current(key, rel, digest):
+                rel, digest = relative_path(key, kind), document_digest(doc, salt=salt)
+                if manifest.is_current(key, rel, None if issued_once else digest):
                     skipped += 1
                 else:
                     todo.append((Job(key, str(root / rel), doc), rel, digest))
@@ -294,3 +349,13 @@ def generate_notices(
         drain(keep=0)
     seconds = time.perf_counter() - started
     return NoticeReport(fiscal_year, kind, root, day, total, written, skipped, pages, seconds, cpu)
+
+
+def correction_document(
+    conn: sa.Connection, tenant_id: str, fiscal_year: int, addressee_no: str, version: int, issued_on: date
+) -> Notice | None:
+    """The 税額変更通知書 of one 更正 (the staff screen and the API), None if that version has none."""
+    docs = DocumentSource(conn, tenant_id, fiscal_year, issued_on).documents(
+        "correction", [correction_key(addressee_no, version)]
+    )
+    return docs[0][1] if docs else None

@@ -40,6 +40,33 @@ def fill_date(page: Any, prefix: str, era: str, year: str, month: str, day: str)
     page.locator(f"#{prefix}-day").fill(day)
 
 
+def check_child_allowance_claim(page: Any, base: str, tenant_id: str) -> None:
+    """axe over the 児童手当 認定請求 form: empty, with errors (the phone-sized layout too), the
+    confirmation page. Not sent: the clerk's queue below expects the 転出届 alone."""
+    page.goto(f"{base}/apply/{tenant_id}/child-allowance-claim")
+    assert page.locator("h1").inner_text() == "児童手当 認定請求（オンライン）"
+    axe_check(page, "child allowance claim form")
+    page.get_by_role("button", name="入力内容を確認する").click()  # everything empty
+    assert page.locator(".error-summary li").count() >= 10
+    axe_check(page, "child allowance claim form with errors")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    for prefix, family, given, kana, born in (("f-claimant", "渡辺", "花子", ("ワタナベ", "ハナコ"), "1988"),
+                                               ("f-children-0", "渡辺", "陽", ("ワタナベ", "ヒナタ"), "2019")):  # fmt: skip
+        page.locator(f"#{prefix}-family_name").fill(family)
+        page.locator(f"#{prefix}-given_name").fill(given)
+        page.locator(f"#{prefix}-family_name_kana").fill(kana[0])
+        page.locator(f"#{prefix}-given_name_kana").fill(kana[1])
+        fill_date(page, f"{prefix}-birth_date", "西暦", born, "7", "7")
+    page.locator("#f-claimant-address").fill("東京都千代田区松町１番地")
+    page.locator("#f-claimant-phone").fill("03-1234-5678")
+    page.locator("#f-children-0-relationship").select_option("子")
+    page.get_by_label("入力した内容に誤りがないことを確認しました").check()
+    page.get_by_role("button", name="入力内容を確認する").click()
+    assert page.locator("h1").inner_text() == "入力内容の確認", page.locator(".error-summary").all_inner_texts()
+    axe_check(page, "child allowance claim confirm")
+    screenshot(page, "apply_child_allowance_confirm")
+
+
 def test_resident_files_move_out_and_clerk_applies_it(db, app, tenant_id):
     if db.dialect != "sqlite":
         pytest.skip("browser flows run once, on the embedded database")
@@ -106,6 +133,7 @@ def test_resident_files_move_out_and_clerk_applies_it(db, app, tenant_id):
         page.get_by_role("button", name="入力内容を確認する").click()  # everything empty: many errors
         assert page.locator(".error-summary li").count() >= 10
         axe_check(page, "certificate form with errors")
+        check_child_allowance_claim(page, base, tenant_id)
         page.set_viewport_size({"width": 1280, "height": 900})
 
         # --- the clerk -----------------------------------------------------------------------

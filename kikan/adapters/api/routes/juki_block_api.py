@@ -64,8 +64,15 @@ class TemporaryReleaseIn(_In):
         ge=1,
         le=1440,
         description="一時解除の時間（分）。省略時30分",
+        examples=[30],
     )
-    reason: str = Field(title="理由", default="", max_length=500, description="理由")
+    reason: str = Field(
+        title="理由",
+        default="",
+        max_length=500,
+        description="理由",
+        examples=["本人確認のうえ窓口で証明書を交付"],
+    )
 
 
 class StartSupportIn(_In):
@@ -86,15 +93,23 @@ class StartSupportIn(_In):
 
 class ApproveIn(_In):
     start_on: date | None = Field(
-        title="開始日", default=None, description="支援措置の開始年月日（省略時は処理日）"
+        title="開始日",
+        default=None,
+        description="支援措置の開始年月日（省略時は処理日）",
+        examples=["2024-04-15"],
     )
     end_on: date | None = Field(
-        title="終了日", default=None, description="終了年月日（省略時は開始の1年後の前日）"
+        title="終了日",
+        default=None,
+        description="終了年月日（省略時は開始の1年後の前日）",
+        examples=["2025-04-14"],
     )
 
 
 class ExtendIn(_In):
-    end_on: date | None = Field(title="終了日", default=None, description="延長後の終了年月日（省略時は1年）")
+    end_on: date | None = Field(
+        title="終了日", default=None, description="延長後の終了年月日（省略時は1年）", examples=["2026-04-14"]
+    )
 
 
 class EndIn(_In):

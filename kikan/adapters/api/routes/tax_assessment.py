@@ -1,5 +1,6 @@
 """Tax staff API: taxpayers, 課税資料 (versioned), 家屋敷課税, assessment results with trace, runs,
-corrections, 特別徴収税額通知書 data and the published 課税状況 (``/api/v1/tax/…``).
+corrections and their 税額変更通知書 (PDF), 特別徴収税額通知書 data and the published 課税状況
+(``/api/v1/tax/…``).
 
 Include with :func:`routers` (the lead wires it into ``routes/tax.py``). Reads of personal data are
 audited; writes need ``tax.write``. The annual batch itself runs from the CLI (``kikan batch``).
@@ -12,14 +13,17 @@ from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import APIRouter, Body, Depends, Path, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from kikan.adapters.api.deps import Principal, Requires, app_db
 from kikan.adapters.db import tax_corrections, tax_holders, tax_income_store, tax_published, tax_results
 from kikan.adapters.db.tables.tax import tax_assessment_chunk, tax_assessment_run, tax_correction_notice
 from kikan.adapters.db.tax_explain import explain
+from kikan.adapters.db.tax_notices import correction_document
 from kikan.adapters.db.tax_taxpayers import person, search
 from kikan.core.errors import NotFound
+from kikan.core.temporal import SystemClock
 from kikan.tax.individual_resident.holders import parse_holder
 from kikan.tax.individual_resident.income_records import parse_record
 
@@ -28,6 +32,14 @@ Reader = Annotated[Principal, Depends(Requires("tax.read"))]
 Writer = Annotated[Principal, Depends(Requires("tax.write"))]
 Year = Annotated[int, Query(ge=2000, le=2100, description="課税年度")]
 YearInPath = Annotated[int, Path(ge=2000, le=2100, description="課税年度")]
+
+
+def notice_today() -> date:
+    """通知日 of a notice printed now (JST); overridden in tests through ``dependency_overrides``."""
+    return SystemClock().today()
+
+
+NoticeDay = Annotated[date, Depends(notice_today)]
 
 
 class Revision(BaseModel):
@@ -182,6 +194,34 @@ def recompute(request: Request, p: Writer, fiscal_year: YearInPath, addressee_no
                                            valid_from=body.valid_from)  # fmt: skip
         uow.commit()
     return res.__dict__
+
+
+@router.get(
+    "/assessments/{fiscal_year}/{addressee_no}/corrections/{version}/notice.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "税額変更通知書（PDF）"}},
+)
+def correction_notice_pdf(
+    request: Request,
+    p: Reader,
+    today: NoticeDay,
+    fiscal_year: YearInPath,
+    addressee_no: Annotated[str, Path(min_length=1, max_length=15, description="宛名番号")],
+    version: Annotated[int, Path(ge=1, le=2**31 - 1, description="更正後の版")],
+) -> Response:
+    """税額変更通知書（PDF）: 1回の更正の変更前・変更後の税額、差額、変更後の各期の納付額と納期限、教示。"""
+    from kikan.adapters.pdf.tax import render_notice
+
+    with _uow(request, p) as uow:
+        doc = correction_document(uow.conn, uow.tenant_id, fiscal_year, addressee_no, version, today)
+        if doc is None:
+            raise NotFound(f"第{version}版の更正（税額変更通知書）はありません", field="version")
+        uow.audit("tax.notice.print", "read", target_type="tax_assessment", target_id=addressee_no,
+                  detail=f"fiscal_year={fiscal_year} kind=correction version={version}")  # fmt: skip
+        uow.commit()
+    name = f"correction-{fiscal_year}-{addressee_no}-{version}.pdf"
+    return Response(render_notice(doc).pdf, media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}"'})  # fmt: skip
 
 
 @router.get("/corrections/pending")

@@ -131,9 +131,10 @@ class Manifest:
                         continue
                     self.entries[e["key"]] = e
 
-    def is_current(self, key: str, rel: str, digest: str) -> bool:
+    def is_current(self, key: str, rel: str, digest: str | None) -> bool:
+        """The key's file was written and is intact, with the same document digest (any if None)."""
         e = self.entries.get(key)
-        if e is None or e.get("doc") != digest or e.get("file") != rel:
+        if e is None or (digest is not None and e.get("doc") != digest) or e.get("file") != rel:
             return False
         p = self.root / rel
         return p.is_file() and p.stat().st_size == e.get("size") and file_sha256(p) == e.get("sha256")

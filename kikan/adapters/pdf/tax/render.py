@@ -27,7 +27,8 @@ from kikan.tax.individual_resident.notices import Notice
 from kikan.tax.individual_resident.notices.texts import SLIP_NOTE
 
 TEMPLATES = Path(__file__).parent / "templates"
-TEMPLATE_OF = {"ordinary": "ordinary.html", "employer": "employer.html", "employee": "employee.html"}
+TEMPLATE_OF = {"ordinary": "ordinary.html", "employer": "employer.html", "employee": "employee.html",
+               "correction": "correction.html"}  # fmt: skip
 
 
 @dataclass

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kikan.adapters.db import tax_results
-from kikan.adapters.db.tax_notices import DocumentSource
+from kikan.adapters.db.tax_notices import DocumentSource, correction_document
 from kikan.adapters.pdf.tax import render_notice
 from kikan.adapters.web.tax import queries
 from kikan.adapters.web.tax.common import Reader, Today, error_page, open_uow, page, trace_rows
@@ -136,5 +136,27 @@ def router() -> APIRouter:
         return Response(
             pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'}
         )
+
+    @r.get("/taxpayers/{addressee_no}/correction-notice.pdf")
+    def correction_notice_pdf(request: Request, p: Reader, today: Today, addressee_no: str, fiscal_year: int,
+                              version: int) -> Response:  # fmt: skip
+        """税額変更通知書 of one 更正 (the version it produced)."""
+        try:
+            with open_uow(request, p) as uow:
+                doc = correction_document(uow.conn, uow.tenant_id, fiscal_year, addressee_no, version, today)
+                if doc is None:
+                    raise NotFound(
+                        f"{fiscal_year_text(fiscal_year)}の第{version}版の更正はありません", field="通知書"
+                    )
+                uow.audit("tax.notice.print", "read", target_type="tax_assessment", target_id=addressee_no,
+                          detail=f"fiscal_year={fiscal_year} kind=correction version={version}")  # fmt: skip
+                uow.commit()
+        except DomainError as exc:
+            return error_page(request, p, exc, "税額変更通知書の作成")
+        name = f"correction-{fiscal_year}-{addressee_no}-{version}.pdf"
+        return Response(
+            render_notice(doc).pdf, media_type="application/pdf",
+            headers={"Content-Disposition": f'inline; filename="{name}"'},
+        )  # fmt: skip
 
     return r

@@ -9,15 +9,32 @@
   納税義務者用): 地方税法第321条の4 (通知は5月31日まで、納税義務者には特別徴収義務者を経由),
   第321条の5第1項 (月割額, 翌月10日までに納入).
 
+* :class:`ChangeNotice` — 税額変更通知書 of a 更正 (変更前・変更後の所得割・均等割・森林環境税・年税額, 差額,
+  変更後の各期の納付額と納期限, 理由, 教示): 地方税法第13条・第319条の2 (普通徴収), 第321条の6 (給与特徴の
+  変更の通知). Built from a ``tax_correction_notice`` record and the two result versions.
+
 Built from what the assessment stored (a result row: every ``columns.OUTPUTS`` amount, the
 collection split and the installments), its schedule lines (``schedule.as_lines``), the taxpayer's
 identity as registered (names/addresses verbatim, IVS kept) and the tenant (名称, 長名).
 """
 
-from .build import breakdown, collection, employee_notice, employer_notice, installments, tax_notice
+from .build import (
+    breakdown,
+    change_lines,
+    change_notice,
+    change_rows,
+    collection,
+    employee_notice,
+    employer_notice,
+    installments,
+    tax_notice,
+)
 from .documents import (
     Addressee,
     Breakdown,
+    ChangeLine,
+    ChangeNotice,
+    ChangeRow,
     EmployeeNotice,
     EmployeeRow,
     Employer,
@@ -35,8 +52,8 @@ from .documents import (
 from .texts import fiscal_year_text, month_text, payment_number
 
 __all__ = [
-    "Addressee", "Breakdown", "EmployeeNotice", "EmployeeRow", "Employer", "EmployerNotice", "Installment",
-    "Issuer", "LevyRow", "Line", "Notice", "PaymentSlip", "TaxNotice", "breakdown", "collection", "document_digest",
+    "Addressee", "Breakdown", "ChangeLine", "ChangeNotice", "ChangeRow", "EmployeeNotice", "EmployeeRow", "Employer", "EmployerNotice", "Installment",
+    "Issuer", "LevyRow", "Line", "Notice", "PaymentSlip", "TaxNotice", "breakdown", "change_lines", "change_notice", "change_rows", "collection", "document_digest",
     "employee_notice", "employer_notice", "fiscal_year_text", "installments", "issuer_of", "month_text",
     "payment_number", "tax_notice",
 ]  # fmt: skip

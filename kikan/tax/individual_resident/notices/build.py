@@ -14,6 +14,9 @@ from ..schedule import METHOD_LABELS
 from .documents import (
     Addressee,
     Breakdown,
+    ChangeLine,
+    ChangeNotice,
+    ChangeRow,
     EmployeeNotice,
     EmployeeRow,
     Employer,
@@ -25,7 +28,15 @@ from .documents import (
     PaymentSlip,
     TaxNotice,
 )
-from .texts import LEGAL_ORDINARY, LEGAL_SPECIAL, SLIP_NOTE, fiscal_year_text, month_text, payment_number
+from .texts import (
+    LEGAL_CORRECTION,
+    LEGAL_ORDINARY,
+    LEGAL_SPECIAL,
+    SLIP_NOTE,
+    fiscal_year_text,
+    month_text,
+    payment_number,
+)
 
 
 def _day(value: date | str) -> date:
@@ -229,3 +240,82 @@ def employee_notice(
 def _monthly(row: Mapping[str, Any], n: int) -> tuple[int, ...]:
     amounts = [int(x) for x in (row.get("installments") or {}).get("salary") or []]
     return tuple((amounts + [0] * n)[:n])
+
+
+CHANGE_LABELS = {"correction": "税額の更正", "additional": "追加課税", "cancellation": "課税の取消し"}
+DIRECTIONS = {"increase": "増額", "decrease": "減額"}
+
+
+def change_rows(
+    before: Mapping[str, Any] | None, after: Mapping[str, Any], issuer: Issuer
+) -> tuple[ChangeRow, ...]:
+    """所得割・均等割（市・県）、森林環境税、年税額: before (0 when there was no result) and after."""
+    m, p = issuer.municipal_tax_label, issuer.prefectural_tax_label
+    items = ((f"{m} 所得割額", "income_levy_municipal"), (f"{p} 所得割額", "income_levy_prefectural"),
+             (f"{m} 均等割額", "per_capita_municipal"), (f"{p} 均等割額", "per_capita_prefectural"),
+             ("森林環境税（国税）", "forest_environment_tax"), ("年税額", "total_tax"))  # fmt: skip
+    return tuple(
+        ChangeRow(label, _sum(before or {}, key), _sum(after, key), key == "total_tax")
+        for label, key in items
+    )
+
+
+def change_lines(
+    lines: Sequence[Mapping[str, Any]], months: Mapping[str, Sequence[str]], regular: Mapping[str, int]
+) -> tuple[ChangeLine, ...]:
+    """The stored per-period lines of a 更正 (``correction.correct``) labelled 第N期 / N月分 / 随時.
+
+    ``months``: the year's months per 特別徴収 method; ``regular``: how many regular periods each
+    method has (a 普通徴収 line beyond them is a 随時期)."""
+    out: list[ChangeLine] = []
+    for ln in lines:
+        method, no = str(ln.get("method") or ""), int(ln.get("no") or 0)
+        if method == "ordinary":
+            label = f"第{no}期" if no <= int(regular.get("ordinary") or 0) else "随時"
+        else:
+            ms = list(months.get(method) or [])
+            label = f"{int(ms[no - 1][5:7])}月分" if 0 < no <= len(ms) else f"{no}回目"
+        due = format_wareki(_day(ln["due_on"])) if ln.get("due_on") else ""
+        out.append(ChangeLine(method, str(ln.get("method_label") or METHOD_LABELS.get(method, method)), label, due,
+                              int(ln.get("before") or 0), int(ln.get("after") or 0)))  # fmt: skip
+    return tuple(out)
+
+
+def change_notice(
+    record: Mapping[str, Any],
+    before: Mapping[str, Any] | None,
+    after: Mapping[str, Any],
+    taxpayer: Addressee,
+    issuer: Issuer,
+    *,
+    months: Mapping[str, Sequence[str]],
+    regular: Mapping[str, int],
+    issued_on: date,
+) -> ChangeNotice:
+    """税額変更通知書 of one 更正: ``record`` is the ``tax_correction_notice`` row, ``before`` / ``after``
+    the result versions it changed (``before`` None for an 追加課税)."""
+    fy, version = int(record["fiscal_year"]), int(record["version"])
+    rows = change_rows(before, after, issuer)
+    difference = rows[-1].difference
+    overpaid = int(record.get("overpaid") or 0)
+    notes: list[str] = []
+    if overpaid:
+        notes.append(
+            f"この変更により {overpaid:,}円 の納め過ぎ（過誤納金）が生じました。還付又は充当の手続は別に通知します。"
+        )
+    if int(after.get("salary_amount") or 0) or (before and int(before.get("salary_amount") or 0)):
+        notes.append("給与からの特別徴収の月割額の変更は、特別徴収義務者（給与支払者）にも通知します。")
+    notes.append("変更の適用日より前に納期限が到来した期の税額は変更していません。")
+    values = {"fiscal_year_text": fiscal_year_text(fy), "municipal": issuer.municipal_tax_label,
+              "prefectural": issuer.prefectural_tax_label, "tax_ordinance": issuer.tax_ordinance,
+              "head": issuer.head, "name": issuer.name}  # fmt: skip
+    legal = tuple(x.format(**values) for x in LEGAL_CORRECTION)
+    previous = record.get("previous_version")
+    return ChangeNotice(
+        f"{fy}-{taxpayer.addressee_no}-{version}-C", fy, fiscal_year_text(fy), version,
+        int(previous) if previous is not None else None, format_wareki(issued_on), issuer, taxpayer,
+        CHANGE_LABELS.get(str(after.get("kind") or ""), "税額の変更"), format_wareki(_day(record["valid_from"])),
+        str(record.get("reason") or ""), rows, difference, DIRECTIONS.get(str(record.get("direction")), "変更なし"),
+        overpaid, change_lines(record.get("lines") or [], months, regular), breakdown(after, issuer), legal,
+        tuple(notes),
+    )  # fmt: skip

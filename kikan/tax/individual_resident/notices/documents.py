@@ -191,7 +191,64 @@ class EmployeeNotice:
     kind: str = "employee"
 
 
-Notice = TaxNotice | EmployerNotice | EmployeeNotice
+@dataclass(frozen=True)
+class ChangeRow:
+    """One amount of the 税額変更通知書: before and after the change (変更前・変更後)."""
+
+    label: str
+    before: int
+    after: int
+    strong: bool = False
+
+    @property
+    def difference(self) -> int:
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One installment after the change, with what it was before (0 for a new 随時期)."""
+
+    method: str
+    method_label: str
+    period_label: str  # 第1期 / 6月分 / 随時
+    due_on_text: str  # 納期限（特別徴収は納入期限）, 和暦
+    before: int
+    after: int
+
+    @property
+    def difference(self) -> int:
+        return self.after - self.before
+
+
+@dataclass(frozen=True)
+class ChangeNotice:
+    """税額変更通知書 of one 更正 (a ``tax_correction_notice`` record and the two result versions)."""
+
+    notice_no: str
+    fiscal_year: int
+    fiscal_year_text: str
+    version: int
+    previous_version: int | None
+    issued_on_text: str
+    issuer: Issuer
+    taxpayer: Addressee
+    change_label: str  # 税額の更正 / 追加課税 / 課税の取消し
+    valid_from_text: str
+    reason: str
+    rows: tuple[ChangeRow, ...]  # 所得割・均等割（市・県）、森林環境税、年税額
+    difference: int  # 年税額の差額 (after − before)
+    direction_text: str  # 増額 / 減額 / 変更なし
+    overpaid: int  # 過誤納額 (還付・充当)
+    lines: tuple[ChangeLine, ...]
+    breakdown: Breakdown  # the basis of the calculation after the change
+    legal: tuple[str, ...]
+    notes: tuple[str, ...] = ()
+    title: str = "個人住民税 税額変更通知書"
+    kind: str = "correction"
+
+
+Notice = TaxNotice | EmployerNotice | EmployeeNotice | ChangeNotice
 
 
 def document_digest(doc: Notice, *, salt: str = "") -> str:
