@@ -1,4 +1,5 @@
-"""``kikan welfare …``: 児童手当・児童扶養手当 batches — registry events, month boundary, payment runs.
+"""``kikan welfare …``: 児童手当・児童扶養手当 batches — registry events, income from the tax business's
+published 課税状況, month boundary, payment runs.
 
 Registered by ``kikan.adapters.cli.main`` as ``app_welfare`` (name ``welfare``).
 """
@@ -15,14 +16,16 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from kikan import bootstrap
-from kikan.adapters.db import welfare_aging, welfare_feed, welfare_queries
+from kikan.adapters.db import welfare_aging, welfare_feed, welfare_queries, welfare_tax_feed
 from kikan.adapters.db.welfare_payment_runs import run_payment
 from kikan.core.errors import DomainError
 from kikan.core.temporal import SystemClock
 from kikan.core.tenancy import Actor, TenantContext
 from kikan.welfare.cases.commands import month_of
 
-app_welfare = typer.Typer(help="児童手当・児童扶養手当（異動の取込み・月替わり・支払）", no_args_is_help=True)
+app_welfare = typer.Typer(
+    help="児童手当・児童扶養手当（異動・所得の取込み・月替わり・支払）", no_args_is_help=True
+)
 console = Console()
 err = Console(stderr=True)
 ALLOWANCE = typer.Option(
@@ -52,14 +55,39 @@ def _fail(e: DomainError) -> None:
 
 @app_welfare.command("sync")
 def sync(tenant: str = typer.Option(..., "--tenant", help="団体コード")) -> None:
-    """住民記録の異動（公開データ juki.moves）を取り込み、タスクと自動の消滅を記録する（何度実行しても同じ）。"""
+    """住民記録の異動（公開データ juki.moves）と税務の課税状況（tax.assessment_status）を取り込む（何度実行しても同じ）。"""
     _ctx(tenant)
+    db = bootstrap.database()
     try:
         with console.status("住民記録の異動を取込み中…"):
-            rep = welfare_feed.poll(bootstrap.database(), tenant)
+            rep = welfare_feed.poll(db, tenant)
+        console.print(f"異動: {rep.pages}ページ {rep.received}件（新たに適用 {rep.applied}件）")
+        with console.status("税務の課税状況を取込み中…"):
+            tax = welfare_tax_feed.poll(db, tenant)
     except DomainError as e:
         _fail(e)
-    console.print(f"完了: {rep.pages}ページ {rep.received}件（新たに適用 {rep.applied}件）")
+    console.print(f"所得: {tax.pages}ページ {tax.received}件（新たに適用 {tax.applied}件）")
+
+
+@app_welfare.command("sync-income")
+def sync_income(
+    tenant: str = typer.Option(..., "--tenant", help="団体コード"),
+    snapshot: bool = typer.Option(
+        False, "--snapshot", help="全件（スナップショット）も読み、後から対象になった者の所得を補う"
+    ),
+) -> None:
+    """税務の課税状況（tax.assessment_status）から受給者・配偶者・扶養義務者の所得を取り込む（何度実行しても同じ）。"""
+    _ctx(tenant)
+    db = bootstrap.database()
+    try:
+        with console.status("税務の課税状況を取込み中…"):
+            full = welfare_tax_feed.backfill(db, tenant) if snapshot else None
+            rep = welfare_tax_feed.poll(db, tenant)
+    except DomainError as e:
+        _fail(e)
+    if full is not None:
+        console.print(f"全件: {full.pages}ページ {full.received}件（新たに適用 {full.applied}件）")
+    console.print(f"差分: {rep.pages}ページ {rep.received}件（新たに適用 {rep.applied}件）")
 
 
 @app_welfare.command("month-boundary")

@@ -9,6 +9,7 @@ in ``welfare_feed_cursor`` under ``http:<key>``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,19 +17,24 @@ import sqlalchemy as sa
 from kikan.adapters.db.database import Database
 from kikan.adapters.db.tables.welfare import welfare_processed_item
 from kikan.adapters.db.welfare_feed import DATASET, apply_item, context, load_cursor, save_cursor
+from kikan.core.tenancy import TenantContext
 from kikan.linkage.client import LinkageClient, Subscriber
+
+Context = Callable[[str], TenantContext]
 
 
 class DbCursorStore:
-    def __init__(self, db: Database, tenant_id: str):
-        self.db, self.tenant_id = db, tenant_id
+    """Cursors of any dataset (the client's key names it) under ``http:<key>``."""
+
+    def __init__(self, db: Database, tenant_id: str, ctx: Context = context):
+        self.db, self.tenant_id, self.ctx = db, tenant_id, ctx
 
     def load(self, key: str) -> str | None:
-        with self.db.uow(context(self.tenant_id)) as uow:
+        with self.db.uow(self.ctx(self.tenant_id)) as uow:
             return load_cursor(uow, f"http:{key}")
 
     def save(self, key: str, cursor: str) -> None:
-        with self.db.uow(context(self.tenant_id)) as uow:
+        with self.db.uow(self.ctx(self.tenant_id)) as uow:
             save_cursor(uow, cursor, f"http:{key}")
             uow.commit()
 
@@ -36,14 +42,14 @@ class DbCursorStore:
 class DbProcessedStore:
     """``seen`` reads the ids the handler marked in its own transaction; ``mark`` is a no-op."""
 
-    def __init__(self, db: Database, tenant_id: str):
-        self.db, self.tenant_id = db, tenant_id
+    def __init__(self, db: Database, tenant_id: str, dataset: str = DATASET, ctx: Context = context):
+        self.db, self.tenant_id, self.dataset, self.ctx = db, tenant_id, dataset, ctx
 
     def seen(self, item_id: str) -> bool:
         i = welfare_processed_item.c
-        with self.db.uow(context(self.tenant_id)) as uow:
+        with self.db.uow(self.ctx(self.tenant_id)) as uow:
             q = sa.select(i.item_id).where(
-                i.tenant_id == self.tenant_id, i.dataset == DATASET, i.item_id == item_id
+                i.tenant_id == self.tenant_id, i.dataset == self.dataset, i.item_id == item_id
             )
             return uow.conn.execute(q).first() is not None
 

@@ -1,11 +1,11 @@
 """Income for the welfare business: the :class:`~kikan.welfare.cases.ports.IncomeSource` adapter.
 
-Source of truth: the tax business's published 課税状況 (linkage datasets ``tax.assessment_status``
-and ``tax.household_status``, see docs/linkage.md). The welfare business keeps the income facts it
-decides on in its own table ``welfare_income`` — entered by staff (``record_income``), read from the
-tax business's frames, or fed by tests — versioned with ``change_seq`` like the cases. A subscriber
-pulling the tax datasets stores their records here with ``source="tax"``; the services and the
-payment batch do not change. (That subscriber is not built yet: income is entered or read directly.)
+Source of truth: the tax business's published 課税状況 (linkage dataset ``tax.assessment_status``,
+see docs/linkage.md). The welfare business keeps the income facts it decides on in its own table
+``welfare_income`` — written by the subscriber of that dataset with ``source="tax"``
+(:mod:`kikan.adapters.db.welfare_tax_feed`) and by staff (``record_income``, ``source="staff"``) —
+versioned per person and year with ``change_seq`` like the cases. The latest version is the income
+in force, whoever wrote it (precedence: docs/welfare.md, 所得の取込み).
 """
 
 from __future__ import annotations
@@ -48,6 +48,17 @@ class SqlIncomeSource:
         if row is None:
             return None
         return IncomeFacts(int(row["total_income"]), {k: int(row[k]) for k in INCOME_ITEMS})
+
+
+def latest_income(uow: Any, addressee_no: str, year: int) -> tuple[str, IncomeFacts] | None:
+    """The source and facts of the person's latest income version of ``year`` (None = none yet)."""
+    i = welfare_income.c
+    q = sa.select(welfare_income).where(i.tenant_id == uow.tenant_id, i.addressee_no == addressee_no,
+                                        i.income_year == year).order_by(i.version.desc()).limit(1)  # fmt: skip
+    row = uow.conn.execute(q).mappings().first()
+    if row is None:
+        return None
+    return str(row["source"]), IncomeFacts(int(row["total_income"]), {k: int(row[k]) for k in INCOME_ITEMS})
 
 
 def write_income(

@@ -1,8 +1,8 @@
 """Ports of the case services: storage of cases and tasks, and the income the amounts depend on.
 
-``IncomeSource`` is where 所得 comes from: the tax business's published 課税状況 (個人住民税の
-課税台帳). Until that dataset is published, the adapter reads incomes entered by staff (or fed by
-tests) from the welfare business's own table — the services do not know the difference.
+``IncomeSource`` is where 所得 comes from: the tax business's published 課税状況 (dataset
+``tax.assessment_status``), stored by the welfare business's subscriber in its own table next to
+incomes entered by staff — the services do not know the difference.
 """
 
 from __future__ import annotations
