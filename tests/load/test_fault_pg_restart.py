@@ -3,7 +3,9 @@
 A private throwaway cluster (``/tmp/kikan-fault-pg``, port 55433) — never the shared cluster on
 5432. The restart cuts every connection of the app's pool; transactions in flight roll back. The
 requests caught in it may answer 5xx (the database went away; tolerated only inside the restart
-window, listed in the report); a POST caught that way is in doubt like a cut connection. Afterwards
+window, listed in the report) and each must be a ``503 database_unavailable`` — a 500 (an error the
+app did not recognise as the database going away) fails the test; a POST caught that way is in
+doubt like a cut connection. Afterwards
 the app serves again without a restart of its own, every acknowledged 異動 is there exactly once,
 every in-doubt one at most once, the outbox is contiguous, the feed delivers each event once, and
 ``kikan audit verify`` passes.
@@ -67,6 +69,9 @@ def test_postgres_restart_mid_load(cluster: ThrowawayPostgres, tmp_path: Path) -
                 run.stop()
             server.stop()
         assert check.ok, explain(check, result) + "\nserver log:\n" + server.log_tail()
+        not_503 = [(e["op"], e["status"], e.get("body", "")[:200]) for e in result.server_errors
+                   if e["status"] != 503 or '"database_unavailable"' not in e.get("body", "")]  # fmt: skip
+        assert not not_503, f"the restart was answered with other than 503 database_unavailable: {not_503}"
         assert alive and server.starts == 1, "the app server had to be restarted"
         verified = kikan(url, "audit", "verify", "--tenant", setup.tenant)
         assert verified.returncode == 0, verified.stdout + verified.stderr

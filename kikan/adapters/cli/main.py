@@ -44,6 +44,16 @@ def db_upgrade() -> None:
     console.print(f"schema at {current_revision(url)} (head {head_revision(url)})")
 
 
+@db_app.command("purge-idempotency-keys")
+def db_purge_idempotency_keys() -> None:
+    """Delete the expired idempotency keys (Idempotency-Key, 24 h) of every tenant; run daily from cron."""
+    from kikan.adapters.db import idempotency
+
+    db = bootstrap.database()
+    tenants = [t.tenant_id for t in accounts.list_tenants(db)]
+    console.print(f"期限切れの冪等キーを削除しました: {idempotency.purge(db, tenants)}件")
+
+
 @tenant_app.command("add")
 def tenant_add(code: str, name: str = typer.Option(..., "--name", help="団体名 (例: 千代田区)")) -> None:
     """Register a municipality by its 全国地方公共団体コード (6 digits with check digit)."""

@@ -3,7 +3,11 @@
 SQLite: WAL, foreign keys, and ``BEGIN IMMEDIATE`` so that a transaction that reads and then
 writes never fails half-way with SQLITE_BUSY; writers queue on ``busy_timeout``.
 PostgreSQL: the application switches to a role without BYPASSRLS (``SET ROLE``) on every
-connection, so row-level security applies even when the login role is the table owner.
+connection, so row-level security applies even when the login role is the table owner. A
+connection that a server restart cut is found by ``pool_pre_ping`` when it is checked out and
+replaced (SQLAlchemy then also drops the older pooled connections, which died with it); a server
+that cannot be reached fails within ``connect_timeout`` seconds (unless the URL sets its own), so
+the request ends as a 503 (``kikan.adapters.api.errors``) instead of hanging.
 """
 
 from __future__ import annotations
@@ -21,6 +25,10 @@ def _sqlite_path(url: str) -> Path | None:
     if u.database and u.database != ":memory:":
         return Path(u.database)
     return None
+
+
+#: seconds to wait for a PostgreSQL connection (libpq's default is to wait for the OS TCP timeout)
+CONNECT_TIMEOUT = 5
 
 
 def make_engine(url: str, *, app_role: str | None = None, pool_size: int = 10) -> Engine:
@@ -47,7 +55,12 @@ def make_engine(url: str, *, app_role: str | None = None, pool_size: int = 10) -
 
         return engine
 
-    engine = sa.create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in sa.engine.make_url(url).query:
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT
+    engine = sa.create_engine(
+        url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True, connect_args=connect_args
+    )
     if app_role:
 
         @event.listens_for(engine, "connect")

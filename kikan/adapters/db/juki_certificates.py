@@ -34,7 +34,7 @@ number is taken only in the record phase).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -349,7 +349,7 @@ def _record(uow: Any, p: _Prepared, doc: CertificateDocument, rendered: Any, tod
 
 def issue(
     uow: Any, request: CertificateRequest, *, today: date, commit: bool = True, cipher: Any = None,
-    seal_png: bytes | None = None,
+    seal_png: bytes | None = None, before_commit: Callable[[Any, IssuedCertificate], None] | None = None,
 ) -> IssuedCertificate:
     """Issue one certificate (see the module docstring for the phases and legal basis).
 
@@ -359,12 +359,17 @@ def issue(
     phase only and is finished (rolled back) before rendering: it must hold no other work. The
     issue is recorded and committed in a unit of work of its own. ``commit=False`` lets a larger
     flow (転出, 郵送請求) record it with its own work: then everything, the rendering included,
-    happens in the caller's transaction, which the caller commits.
+    happens in the caller's transaction, which the caller commits. ``before_commit(uow, issued)``
+    runs in the recording transaction just before its commit (the API stores its idempotency key
+    there, so the key and the 交付履歴 commit together).
     """
     if not commit:
         p = _prepare(uow, request, today, cipher)
         doc = _document(p, allocate_issue_no(uow.conn, uow.tenant_id, today), today)
-        return _record(uow, p, doc, _render(doc, seal_png), today, p.released)
+        issued = _record(uow, p, doc, _render(doc, seal_png), today, p.released)
+        if before_commit is not None:
+            before_commit(uow, issued)
+        return issued
     p = _prepare(uow, request, today, cipher)
     issue_no = peek_issue_no(uow.conn, uow.tenant_id, today)
     uow.rollback()  # end the read transaction: nothing is held while the PDF is rendered
@@ -381,6 +386,8 @@ def issue(
                 rendered = _render(doc, seal_png)
             if taken == issue_no:
                 issued = _record(w, p, doc, rendered, today, released)
+                if before_commit is not None:
+                    before_commit(w, issued)
                 w.commit()
                 return issued
         issue_no = taken  # another issue took ours; ``taken`` was free when we rolled back

@@ -5,11 +5,21 @@ transaction, then record 発行番号, 交付履歴 and the audit with the 個�
 transaction; see :mod:`kikan.adapters.db.juki_certificates`) and answers ``application/pdf`` with the 発行番号 in
 ``X-Kikan-Issue-No``. A 支援措置 person refuses the issue (403) unless a 支援措置責任者
 (``juki.block.release``) gives the review note in ``supervisor_release``.
+
+``Idempotency-Key`` (optional): a request sent again with the same key and body does not issue a
+second certificate (no second 発行番号 or 交付履歴). The key is stored with the 発行番号 in the
+transaction that records the issue; a replay renders that same certificate again from the recorded
+snapshots and options (byte-identical: its SHA-256 is checked against the 交付履歴, as the staff
+screen's 再表示 does), writes an access-log row for the display, and answers with
+``Idempotent-Replayed: true``. The PDF itself is not stored with the key (it would copy personal
+data, and possibly 個人番号, into a second table).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+import json
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -17,8 +27,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from kikan.adapters.api import idempotency
 from kikan.adapters.api.deps import Principal, Requires
+from kikan.adapters.api.idempotency import IdempotencyKey
 from kikan.adapters.api.routes.juki_common import API_PREFIX, TAGS, JukiRoute, Today, open_uow
+from kikan.adapters.db import idempotency as keys
 from kikan.adapters.db import juki_certificates as jc
 from kikan.juki.certificates import CertificateOptions
 
@@ -123,8 +136,9 @@ class IssueOut(BaseModel):
 
 
 def issue_pdf(
-    request: Request, p: Principal, body: CertificateIn, today: Any, channel: str
-) -> jc.IssuedCertificate:
+    request: Request, p: Principal, body: CertificateIn, today: Any, channel: str,
+    before_commit: Callable[[Any, jc.IssuedCertificate], None] | None = None,
+) -> jc.IssuedCertificate:  # fmt: skip
     """Issue (``issue`` reads in this unit of work, renders outside it and records in its own;
     a refusal is audited by the block check)."""
     req = jc.CertificateRequest(
@@ -140,19 +154,55 @@ def issue_pdf(
         original_history_no=body.original_history_no,
     )
     with open_uow(request, p) as uow:
-        return jc.issue(uow, req, today=today)
+        return jc.issue(uow, req, today=today, before_commit=before_commit)
 
 
 def pdf_response(cert: jc.IssuedCertificate, *, frame: bool = False) -> Response:
-    name = f"{cert.issue_no}.pdf"
+    return _pdf(cert.issue_no, cert.pdf, cert.pages, frame=frame)
+
+
+def _pdf(issue_no: str, pdf: bytes, pages: int, *, frame: bool = False, extra: dict[str, str] | None = None) -> Response:
+    name = f"{issue_no}.pdf"
     headers = {
-        ISSUE_HEADER: cert.issue_no,
-        "X-Kikan-Pages": str(cert.pages),
+        ISSUE_HEADER: issue_no,
+        "X-Kikan-Pages": str(pages),
         "Content-Disposition": f"inline; filename=\"{name}\"; filename*=UTF-8''{quote(name)}",
+        **(extra or {}),
     }
     if frame:  # shown in the issue screen's <iframe>: allow our own pages to frame it
         headers["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
-    return Response(cert.pdf, media_type="application/pdf", headers=headers)
+    return Response(pdf, media_type="application/pdf", headers=headers)
+
+
+def issue_once(request: Request, p: Principal, body: CertificateIn, today: Any, keyed: keys.Request) -> Response:
+    """Issue under an ``Idempotency-Key``: the key (with the 発行番号) commits with the 交付履歴; a repeat
+    renders the same certificate again instead of issuing another (see the module docstring)."""
+    db = request.app.state.db
+    got = keys.claim(db, p.ctx, keyed)
+    if isinstance(got, keys.Stored):
+        return _replay(request, p, got)
+
+    def remember(w: Any, cert: jc.IssuedCertificate) -> None:
+        issued_on = today.isoformat() if isinstance(today, date) else str(today)
+        stored = {"issue_no": cert.issue_no, "pages": cert.pages, "sha256": cert.sha256, "issued_on": issued_on}
+        keys.complete(w.conn, p.ctx, got, status=200, body=json.dumps(stored))
+
+    try:
+        cert = issue_pdf(request, p, body, today, "api", before_commit=remember)
+    except BaseException:
+        keys.release(db, p.ctx, got)
+        raise
+    return pdf_response(cert)
+
+
+def _replay(request: Request, p: Principal, stored: keys.Stored) -> Response:
+    from kikan.adapters.web.juki.reprint import reprint  # the staff screen's 再表示 (same checks)
+
+    issued = json.loads(stored.body)
+    with open_uow(request, p) as uow:  # as of the day it was issued: the same document, byte for byte
+        pdf, pages = reprint(uow, issued["issue_no"], today=date.fromisoformat(issued["issued_on"]))
+        uow.commit()
+    return _pdf(issued["issue_no"], pdf, pages, extra={idempotency.REPLAYED: "true"})
 
 
 def router() -> APIRouter:
@@ -164,8 +214,9 @@ def router() -> APIRouter:
         response_class=Response,
         responses={
             200: {"content": {"application/pdf": {}}, "description": f"PDF。発行番号はヘッダ {ISSUE_HEADER}"},
+            **idempotency.RESPONSES,
             403: {"description": "権限がない、抑止、又は支援措置対象者（責任者の解除なし）"},
-            422: {"description": "請求内容の誤り"},
+            422: {"description": "請求内容の誤り、又は Idempotency-Key を内容の異なる要求に再使用（idempotency_key_reused）"},
         },
     )
     def issue(
@@ -173,8 +224,12 @@ def router() -> APIRouter:
         body: CertificateIn,
         p: Annotated[Principal, Depends(Requires(CERTIFICATE))],
         today: Today,
+        keyed: IdempotencyKey,
     ) -> Response:
-        """証明書を交付します（PDFの作成後に、発行番号の採番・交付履歴・アクセスログを1トランザクションで記録）。"""
+        """証明書を交付します（PDFの作成後に、発行番号の採番・交付履歴・アクセスログを1トランザクションで記録）。
+        Idempotency-Key を付けた再送では、新たに交付せず、最初に交付した同じ証明書（同じ発行番号）を返します。"""
+        if keyed is not None:
+            return issue_once(request, p, body, today, keyed)
         return pdf_response(issue_pdf(request, p, body, today, "api"))
 
     @r.get("/residents/{addressee_no}/certificates", response_model=list[IssueOut], summary="交付履歴")

@@ -3,6 +3,9 @@
 The body is the service's command (pydantic, Japanese titles). A body that fails validation →
 422 naming the Japanese field; a stale ``expected_household_version`` → 409; a 異動入力抑止 →
 403. Nothing is written on any error (the services validate everything first).
+
+``Idempotency-Key`` (optional): a 異動 sent again with the same key and body is not recorded again;
+the first answer is replayed with ``Idempotent-Replayed: true`` (:mod:`kikan.adapters.api.idempotency`).
 """
 
 from __future__ import annotations
@@ -10,9 +13,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from kikan.adapters.api import idempotency
 from kikan.adapters.api.deps import Principal, Requires
+from kikan.adapters.api.idempotency import IdempotencyKey
 from kikan.adapters.api.routes.juki_catalog import KINDS, MoveKind
 from kikan.adapters.api.routes.juki_common import API_PREFIX, TAGS, FieldMessage, JukiRoute, Today, open_uow
 from kikan.juki.events import REASON_BY_CODE
@@ -64,8 +70,13 @@ def _endpoint(kind: MoveKind) -> Any:
         body: Annotated[Any, Body()],
         p: Annotated[Principal, Depends(Requires(WRITE))],
         today: Today,
-    ) -> MoveResultOut:
-        return MoveResultOut.of(run_move(request, p, kind, body, today))
+        keyed: IdempotencyKey,
+    ) -> MoveResultOut | Response:
+        if keyed is None:
+            return MoveResultOut.of(run_move(request, p, kind, body, today))
+        return idempotency.run_json(
+            request, p, keyed, status_code=201, work=lambda uow: MoveResultOut.of(kind.service(body, uow, today=today))
+        )
 
     example: Any = {"example": {"summary": f"{kind.title}の例", "value": kind.example}}
     endpoint.__annotations__["body"] = Annotated[kind.model, Body(openapi_examples=example)]  # type: ignore[misc]
@@ -85,9 +96,12 @@ def router() -> APIRouter:
             summary=kind.title,
             description=f"{kind.summary}\n\n{(kind.model.__doc__ or '').strip()}",
             responses={
-                409: {"description": "他の職員が先に同じ世帯を更新した（世帯の版が古い）"},
+                **idempotency.RESPONSES,
+                409: {"description": "他の職員が先に同じ世帯を更新した（世帯の版が古い）、"
+                      "又は同じ Idempotency-Key の要求を処理中（idempotency_key_in_flight）"},
                 403: {"description": "権限がない、または異動入力抑止"},
-                422: {"description": "入力内容の誤り（項目名と内容）。何も書き込まれない"},
+                422: {"description": "入力内容の誤り（項目名と内容）。何も書き込まれない。"
+                      "又は Idempotency-Key を内容の異なる要求に再使用（idempotency_key_reused）"},
             },
         )
     return r

@@ -164,3 +164,24 @@ closure_day = sa.Table(
     sa.Column("name", sa.String(100), nullable=False),
     info=RLS,
 )
+
+idempotency_key = sa.Table(
+    "idempotency_key",
+    metadata,
+    tenant_col(),
+    sa.Column("actor", sa.String(100), primary_key=True, comment="職員（キーは職員ごと）"),
+    sa.Column("idempotency_key", sa.String(255), primary_key=True, comment="Idempotency-Key ヘッダの値"),
+    sa.Column("method", sa.String(10), nullable=False),
+    sa.Column("path", sa.String(200), nullable=False),
+    sa.Column("fingerprint", sa.String(64), nullable=False, comment="sha256(method, path, sha256(body))"),
+    sa.Column("state", sa.String(10), nullable=False),  # pending | done
+    sa.Column("claim", sa.String(32), nullable=False, comment="処理中の要求の識別子"),
+    sa.Column("status", sa.Integer, nullable=True),
+    sa.Column("response_body", sa.Text, nullable=True),
+    sa.Column("response_headers", JSONDoc, nullable=True),
+    sa.Column("created_at", UTCDateTime, nullable=False),
+    sa.Column("claimed_at", UTCDateTime, nullable=False),
+    sa.Column("expires_at", UTCDateTime, nullable=False),
+    sa.Index("ix_idempotency_key_expires", "tenant_id", "expires_at"),
+    info=RLS,
+)
