@@ -143,12 +143,42 @@ def import_income(
 
 
 @app_batch.command("sync-registry")
-def sync_registry_command(tenant: str = typer.Option(..., "--tenant", help="団体コード")) -> None:
-    """住民記録の公開データ（juki.residents）の新しい分を税務に取り込む。"""
+def sync_registry_command(
+    tenant: str = typer.Option(..., "--tenant", help="団体コード"),
+    via_http: str = typer.Option(
+        "",
+        "--via-http",
+        help="住民記録の連携APIのURL（別環境の住民記録から HTTP で取得。例 https://kikan.example.lg.jp）",
+    ),
+    client_id: str = typer.Option("", "--client-id", help="連携クライアントID（--via-http のとき）"),
+    client_secret_file: Path | None = typer.Option(
+        None,
+        "--client-secret-file",
+        exists=True,
+        dir_okay=False,
+        help="クライアントシークレットを書いたファイル（--via-http のとき）",
+    ),
+) -> None:
+    """住民記録の公開データ（juki.residents）の新しい分を税務に取り込む（--via-http で連携API越しに）。"""
     from kikan.adapters.db.tax_registry_source import sync_registry
 
+    ctx = _ctx(tenant)
+    if bool(via_http) != bool(client_id) or bool(via_http) != (client_secret_file is not None):
+        err.print("[red]エラー:[/red] --via-http・--client-id・--client-secret-file は揃えて指定してください")
+        raise typer.Exit(2)
     try:
-        rep = sync_registry(bootstrap.database(), _ctx(tenant))
+        if client_secret_file is not None:
+            from kikan.adapters.db.tax_registry_http import sync_registry_http
+            from kikan.linkage.client import LinkageClient
+
+            secret = client_secret_file.read_text("utf-8").strip()
+            client = LinkageClient(via_http, client_id, secret, tenant_id=tenant)
+            try:
+                rep = sync_registry_http(bootstrap.database(), ctx, client)
+            finally:
+                client.close()
+        else:
+            rep = sync_registry(bootstrap.database(), ctx)
     except DomainError as e:
         _fail(e)
     console.print(f"受信 {rep.received:,} 件 / 新規 {rep.stored:,} 件（{rep.phase}）")

@@ -7,18 +7,20 @@ functions behind ``GET /api/v1/linkage/juki.residents/…``), so the tax busines
 feed after the snapshot's position — and keeps every record it received in its OWN table
 ``tax_registry_row`` with the time it received it. It never reads ``juki_*`` tables. Keeping the
 records (not just the latest state) is what makes "who was a resident on 1 January, as known at
-``known_at``" answerable and a batch reproducible; another vendor's tax system would do the same
-over HTTP with :class:`kikan.linkage.client.Subscriber`.
+``known_at``" answerable and a batch reproducible. Deployed apart from the registry, the tax
+business pulls the same dataset over HTTP (:mod:`kikan.adapters.db.tax_registry_http`), as another
+vendor's tax system would.
 
 The feed is idempotent on (宛名番号, 履歴番号): a record delivered twice (snapshot + changes) is
-stored once. The cursor moves in the same transaction as the records it delivered.
+stored once. The cursor moves in the same transaction as the records it delivered
+(:func:`store_records`, shared with the HTTP path :mod:`kikan.adapters.db.tax_registry_http`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -46,6 +48,13 @@ class SyncReport:
     received: int
     stored: int
     phase: str
+
+
+class Position(NamedTuple):
+    """Where the copy stands in the feed: ``phase`` snapshot | changes and the cursor to read next."""
+
+    phase: str
+    cursor: str | None
 
 
 def _date(v: Any) -> date | None:
@@ -90,52 +99,55 @@ def _store(uow: Any, items: list[dict[str, Any]], source: str) -> int:
     return len(new)
 
 
-def _cursor(uow: Any) -> tuple[str, str | None]:
+def load_position(uow: Any) -> Position:
+    """The stored position; an empty copy starts with the snapshot."""
     c = tax_sync_cursor.c
     row = uow.conn.execute(
         sa.select(c.phase, c.cursor).where(c.tenant_id == uow.tenant_id, c.dataset == DATASET)
     ).first()
-    return ("snapshot", None) if row is None else (row.phase, row.cursor or None)
+    return Position("snapshot", None) if row is None else Position(row.phase, row.cursor or None)
 
 
-def _save(uow: Any, phase: str, cursor: str, existed: bool) -> None:
+def _save(uow: Any, to: Position) -> None:
     c = tax_sync_cursor.c
-    values = {"phase": phase, "cursor": cursor, "updated_at": uow.now}
-    if existed:
-        uow.conn.execute(
-            sa.update(tax_sync_cursor)
-            .where(c.tenant_id == uow.tenant_id, c.dataset == DATASET)
-            .values(**values)
-        )
-    else:
+    values = {"phase": to.phase, "cursor": to.cursor or "", "updated_at": uow.now}
+    moved = uow.conn.execute(
+        sa.update(tax_sync_cursor).where(c.tenant_id == uow.tenant_id, c.dataset == DATASET).values(**values)
+    )
+    if not moved.rowcount:
         uow.conn.execute(
             sa.insert(tax_sync_cursor), {"tenant_id": uow.tenant_id, "dataset": DATASET, **values}
         )
+
+
+def store_records(uow: Any, records: list[dict[str, Any]], cursor: Position, *, source: str) -> int:
+    """Store the feed records not held yet and move the cursor to ``cursor``, in the caller's unit of
+    work (one transaction: the commit is theirs). ``source`` is the phase the records were read in
+    (snapshot | changes). Returns how many records were new."""
+    stored = _store(uow, records, source)
+    _save(uow, cursor)
+    return stored
 
 
 def sync_in(uow: Any, *, max_pages: int | None = None) -> SyncReport:
     """Pull what is new in ``juki.residents`` inside the caller's unit of work (commit is theirs)."""
     ds = datasets.get(DATASET)
     assert ds is not None
-    phase, cursor = _cursor(uow)
-    existed = cursor is not None or phase != "snapshot"
+    phase, cursor = load_position(uow)
     pages = received = stored = 0
     try:
         while max_pages is None or pages < max_pages:
             if phase == "snapshot":
                 page = linkage_feed.read_snapshot(uow.conn, uow.tenant_id, ds, cursor, PAGE)
-                more = page.has_more
-                stored += _store(uow, page.items, "snapshot")
+                more, source = page.has_more, "snapshot"
                 phase, cursor = ("snapshot", page.next_cursor) if more else ("changes", page.changes_cursor)
             else:
                 page = linkage_feed.read_changes(uow.conn, uow.tenant_id, ds, cursor, PAGE)
-                more = page.has_more
-                stored += _store(uow, page.items, "changes")
+                more, source = page.has_more, "changes"
                 cursor = page.next_cursor
+            stored += store_records(uow, page.items, Position(phase, cursor), source=source)
             pages += 1
             received += len(page.items)
-            _save(uow, phase, cursor or "", existed)
-            existed = True
             if phase == "changes" and not more:
                 break
     except InvalidCursor as e:
