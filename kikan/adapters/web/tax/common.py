@@ -1,4 +1,4 @@
-"""Shared parts of the 個人住民税 staff screens: permissions, 和暦 and yen, the readable trace, errors."""
+"""Shared parts of the 個人住民税 staff screens: permissions (``tax.read`` to view, ``tax.write`` to change), 和暦 and yen, the readable trace, errors."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from kikan.tax.individual_resident.notices import fiscal_year_text, month_text
 from kikan.tax.individual_resident.schedule import METHOD_LABELS
 
 Reader = Annotated[Principal, Depends(Requires("tax.read"))]
+Writer = Annotated[Principal, Depends(Requires("tax.write"))]
 TAXATION = {"taxed": "課税", "per_capita_only": "均等割のみ課税", "exempt": "非課税", "cancelled": "課税取消"}
 RESULT_KIND = {
     "annual": "当初課税",

@@ -16,6 +16,7 @@ from kikan.adapters.web.tax.trace import stored_trace
 from kikan.core.errors import DomainError, FieldError, NotFound, ValidationFailed
 from kikan.tax.individual_resident.notices import fiscal_year_text
 
+DONE = frozenset({"recorded", "revised", "corrected", "unchanged"})
 NOTICE_KINDS = {"ordinary": "税額決定・納税通知書", "employee": "特別徴収税額通知書（納税義務者用）"}
 
 
@@ -63,8 +64,10 @@ def router() -> APIRouter:
 
     @r.get("/taxpayers/{addressee_no}")
     def taxpayer_page(
-        request: Request, p: Reader, addressee_no: str, fiscal_year: int | None = None
-    ) -> Response:
+        request: Request, p: Reader, addressee_no: str, fiscal_year: int | None = None, done: str = "",
+        version: int | None = None,
+    ) -> Response:  # fmt: skip
+        """The taxpayer; ``done`` (recorded | revised | corrected | unchanged) reports the change just made."""
         try:
             with open_uow(request, p) as uow:
                 person = _person(uow, addressee_no)
@@ -86,7 +89,8 @@ def router() -> APIRouter:
                 uow.commit()
         except DomainError as exc:
             return error_page(request, p, exc, "納税義務者の照会")
-        ctx.update(title=f"{person.name or addressee_no}（宛名番号 {addressee_no}）", nav="search")
+        ctx.update(title=f"{person.name or addressee_no}（宛名番号 {addressee_no}）", nav="search",
+                   done=done if done in DONE else "", done_version=version, can_write=p.can("tax.write"))
         return page(request, "taxpayer.html", ctx, p)
 
     @r.get("/taxpayers/{addressee_no}/trace")
