@@ -27,6 +27,12 @@ each version changed is in ``docs/linkage.md`` (Versions).
 measure is in force, its period and the restrictions other businesses must honour — never the
 reason, the 加害者 or free text; ``juki.residents`` and ``juki.households`` carry the flag
 ``protected`` computed at the time of the pull (version 2).
+
+``tax.assessment_status`` version 2 added the four deduction amounts the 児童扶養手当 (and 特別児童扶養
+手当等) 所得 subtracts (児童扶養手当法施行令第4条第2項第1号: 雑損控除・医療費控除・小規模企業共済等掛金控除・
+配偶者特別控除, :data:`TAX_STATUS_DEDUCTIONS`). The counts and flags of the same paragraph (障害者・
+特別障害者・勤労学生・寡婦・ひとり親) are not published: they reveal a person's status, so the receiving
+business keeps them from what the person declares.
 """
 
 from __future__ import annotations
@@ -203,16 +209,22 @@ APPLICATION_FIELDS = (
 
 # --- 個人住民税: 課税状況 per person and year, 世帯の課税状況 -----------------------------------------
 
+#: Version 2 of ``tax.assessment_status``: the 住民税 deduction amounts 児童扶養手当法施行令第4条第2項第1号
+#: subtracts from the 所得 (amounts only; no status flag or count is published).
+TAX_STATUS_DEDUCTIONS = (
+    "casualty_deduction", "medical_deduction", "small_enterprise_deduction", "spouse_special_deduction",
+)  # fmt: skip
 #: The 課税状況 items other businesses use (国民健康保険・介護保険・後期高齢者医療の所得判定・軽減判定,
 #: 保育料の市町村民税所得割額, 児童扶養手当等の所得・扶養親族数, 非課税世帯の判定). Left out of the
 #: dataset although the tax business keeps them: 非課税の理由 (it reveals 障害者・寡婦・ひとり親・未成年),
-#: 給与収入金額 (給与所得 suffices), 森林環境税 and 年税額 (what the person owes is not a status).
+#: 給与収入金額 (給与所得 suffices), 森林環境税 and 年税額 (what the person owes is not a status), and every
+#: other deduction (障害者・寡婦・ひとり親・勤労学生控除 reveal a status; the rest no consumer uses).
 TAX_STATUS_ITEMS = (
     "fiscal_year", "addressee_no", "version", "valid_from", "kind", "household_no", "taxpayer_kind",
     "taxation", "taxation_ja", "declared", "total_income", "aggregate_income", "taxable_income",
     "salary_income", "pension_revenue", "pension_income", "household_members", "income_levy",
     "income_levy_municipal", "income_levy_prefectural", "per_capita", "per_capita_municipal",
-    "per_capita_prefectural",
+    "per_capita_prefectural", *TAX_STATUS_DEDUCTIONS,
 )  # fmt: skip
 #: 世帯の課税状況: everything but the sum of the members' incomes (the 非課税世帯 judgment needs the counts).
 TAX_HOUSEHOLD_ITEMS = (
@@ -283,8 +295,8 @@ REGISTRY: dict[str, Dataset] = {
             event_types=APPLICATIONS, permission="applications.review",
         ),
         Dataset(
-            name=tax_published.STATUS_DATASET, version=1, title="個人住民税の課税状況",
-            description="課税年度・宛名番号ごとの課税状況（課税・均等割のみ・非課税、所得割額、均等割額、合計所得金額など他業務が使う項目）。版ごとに不変。変更分は確定したチャンク・更正ごとの版。",
+            name=tax_published.STATUS_DATASET, version=2, title="個人住民税の課税状況",
+            description="課税年度・宛名番号ごとの課税状況（課税・均等割のみ・非課税、所得割額、均等割額、合計所得金額、児童扶養手当等の所得から差し引く雑損・医療費・小規模企業共済等掛金・配偶者特別控除の額など他業務が使う項目）。版ごとに不変。変更分は確定したチャンク・更正ごとの版。",
             owner="tax", source="tax_assessment（各人の最新の版）／TaxAssessmentPublished イベント（outbox）",
             key=("fiscal_year", "addressee_no"), semantics="history", fields=TAX_STATUS_FIELDS,
             csv_fields=TAX_STATUS_FIELDS, event_types=tax_events.EVENT_TYPES, permission="tax.read",

@@ -16,7 +16,13 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn
 
 from kikan import bootstrap
-from kikan.adapters.db import welfare_aging, welfare_feed, welfare_queries, welfare_tax_feed
+from kikan.adapters.db import (
+    welfare_aging,
+    welfare_feed,
+    welfare_feed_snapshot,
+    welfare_queries,
+    welfare_tax_feed,
+)
 from kikan.adapters.db.welfare_payment_runs import run_payment
 from kikan.core.errors import DomainError
 from kikan.core.temporal import SystemClock
@@ -54,11 +60,23 @@ def _fail(e: DomainError) -> None:
 
 
 @app_welfare.command("sync")
-def sync(tenant: str = typer.Option(..., "--tenant", help="団体コード")) -> None:
+def sync(
+    tenant: str = typer.Option(..., "--tenant", help="団体コード"),
+    snapshot: bool = typer.Option(
+        False, "--snapshot",
+        help="先に住民記録の全件（juki.residents のスナップショット）から児童のいる世帯の世帯員と台帳の関係者を取り込む"
+        "（異動イベントなしに移行・一括登録された住民のため）",
+    ),
+) -> None:  # fmt: skip
     """住民記録の異動（公開データ juki.moves）と税務の課税状況（tax.assessment_status）を取り込む（何度実行しても同じ）。"""
     _ctx(tenant)
     db = bootstrap.database()
     try:
+        if snapshot:
+            with console.status("住民記録の全件を取込み中…"):
+                snap = welfare_feed_snapshot.snapshot(db, tenant)
+            console.print(f"住民（全件）: {snap.pages}ページ {snap.received}件、児童のいる世帯 {snap.households}世帯"
+                          f"（新たに適用 {snap.applied}件）")  # fmt: skip
         with console.status("住民記録の異動を取込み中…"):
             rep = welfare_feed.poll(db, tenant)
         console.print(f"異動: {rep.pages}ページ {rep.received}件（新たに適用 {rep.applied}件）")

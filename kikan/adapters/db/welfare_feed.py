@@ -6,7 +6,9 @@ exactly what the linkage layer publishes (never the ``juki_*`` tables), and each
 (tasks, automatic 消滅, the person copy), the processed item ids and the cursor commit in ONE
 transaction: exactly once, across crashes and restarts, with no distributed protocol. A welfare
 system deployed apart uses the same handler over HTTP (:func:`http_subscriber`, the linkage
-client's ``Subscriber`` with stores in this database).
+client's ``Subscriber`` with stores in this database). Residents loaded without events reach the
+person copy through the snapshot pass over ``juki.residents``
+(:mod:`kikan.adapters.db.welfare_feed_snapshot`), after which this feed continues.
 """
 
 from __future__ import annotations
@@ -56,26 +58,36 @@ def _d(v: Any) -> date | None:
     return date.fromisoformat(str(v)[:10]) if v else None
 
 
+def remember_person(uow: Any, person: dict[str, Any], *, same_history: bool = True) -> bool:
+    """Keep one published person's items (a ``juki.moves`` person or a ``juki.residents`` record) in
+    ``welfare_person`` unless a newer 履歴番号 is held; ``same_history`` also rewrites the row when the
+    held 履歴番号 is the same (the moves feed does; the snapshot pass does not, so running it again
+    writes nothing). True when a row was written."""
+    t, p = uow.tenant_id, welfare_person.c
+    no, hist = str(person["addressee_no"]), int(person.get("history_no") or 0)
+    row = {"household_no": person.get("household_no"), "status": person.get("status"),
+           "birth_date": _d(person.get("birth_date")), "family_name": person.get("family_name"),
+           "given_name": person.get("given_name"), "family_name_kana": person.get("family_name_kana"),
+           "given_name_kana": person.get("given_name_kana"), "relationship": person.get("relationship"),
+           "history_no": hist, "received_at": uow.now}  # fmt: skip
+    have = uow.conn.execute(sa.select(p.history_no).where(p.tenant_id == t, p.addressee_no == no)).scalar()
+    if have is None:
+        uow.conn.execute(sa.insert(welfare_person), {"tenant_id": t, "addressee_no": no, **row})
+        return True
+    if hist > have or (same_history and hist == have):
+        uow.conn.execute(
+            sa.update(welfare_person).where(p.tenant_id == t, p.addressee_no == no).values(**row)
+        )
+        return True
+    return False
+
+
 def _remember(uow: Any, item: dict[str, Any]) -> None:
     """The persons' items and the life event (the welfare business's own copy of what was published)."""
     d, t = item["data"], uow.tenant_id
-    p = welfare_person.c
     for person in d.get("persons") or []:
-        no, hist = str(person["addressee_no"]), int(person.get("history_no") or 0)
-        row = {"household_no": person.get("household_no"), "status": person.get("status"),
-               "birth_date": _d(person.get("birth_date")), "family_name": person.get("family_name"),
-               "given_name": person.get("given_name"), "family_name_kana": person.get("family_name_kana"),
-               "given_name_kana": person.get("given_name_kana"), "relationship": person.get("relationship"),
-               "history_no": hist, "received_at": uow.now}  # fmt: skip
-        have = uow.conn.execute(
-            sa.select(p.history_no).where(p.tenant_id == t, p.addressee_no == no)
-        ).scalar()
-        if have is None:
-            uow.conn.execute(sa.insert(welfare_person), {"tenant_id": t, "addressee_no": no, **row})
-        elif hist >= have:
-            uow.conn.execute(
-                sa.update(welfare_person).where(p.tenant_id == t, p.addressee_no == no).values(**row)
-            )
+        no = str(person["addressee_no"])
+        remember_person(uow, person)
         insert_ignore(uow.conn, welfare_life_event, {
             "tenant_id": t, "event_id": str(d["event_id"]), "addressee_no": no, "event_type": d["event_type"],
             "event_code": d.get("event_code"), "event_on": _d(d.get("event_on")), "household_no": person.get("household_no"),

@@ -1,7 +1,9 @@
 """The published 課税状況 datasets (for 国民健康保険・介護保険・後期高齢者医療・福祉 …), pure shapes.
 
-* ``tax.assessment_status`` (v1) — one record per taxpayer, fiscal year and result version:
-  課税/非課税, 均等割のみ, 合計所得金額, 総所得金額等, 所得割額, 均等割額 … Versions are immutable
+* ``tax.assessment_status`` (v2) — one record per taxpayer, fiscal year and result version:
+  課税/非課税, 均等割のみ, 合計所得金額, 総所得金額等, 所得割額, 均等割額, and (v2) the amounts of the
+  雑損控除・医療費控除・小規模企業共済等掛金控除・配偶者特別控除 (住民税) that 児童扶養手当等 subtract from
+  the 所得 (児童扶養手当法施行令第4条第2項第1号) … Versions are immutable
   (semantics ``history``: apply in order, a lower version than the one held is stale). Key
   (``fiscal_year``, ``addressee_no``); item id ``<year>-<宛名番号>-<version>``.
 * ``tax.household_status`` (v1) — per 世帯 on the 賦課期日 (1 January): members assessed, how many are
@@ -55,6 +57,10 @@ STATUS_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("per_capita_prefectural", "均等割額（道府県民税）", "integer"),
     ("forest_environment_tax", "森林環境税", "integer"),
     ("total_tax", "年税額", "integer"),
+    ("casualty_deduction", "雑損控除額（住民税）", "integer"),
+    ("medical_deduction", "医療費控除額（住民税）", "integer"),
+    ("small_enterprise_deduction", "小規模企業共済等掛金控除額（住民税）", "integer"),
+    ("spouse_special_deduction", "配偶者特別控除額（住民税）", "integer"),
 )
 HOUSEHOLD_FIELDS: tuple[tuple[str, str, str], ...] = (
     ("fiscal_year", "課税年度", "integer"),

@@ -9,12 +9,15 @@ describes is that of the previous calendar year (課税年度 2026 → 所得の
   この合計から10万円を控除する);
 * ``other_income`` ← 総所得金額等 − 給与所得 − 公的年金等に係る雑所得 (the other incomes after
   損益通算 and 繰越控除, 施行令第4条第1項; negative when a loss offsets the salary);
-* ``dependants`` ← 同一生計配偶者・扶養親族の数 (年少扶養親族を含む; 施行令第2条の4 の扶養親族等の数).
+* ``dependants`` ← 同一生計配偶者・扶養親族の数 (年少扶養親族を含む; 施行令第2条の4 の扶養親族等の数);
+* ``deductions`` ← 雑損控除額 + 医療費控除額 + 小規模企業共済等掛金控除額 + 配偶者特別控除額 (住民税の額,
+  施行令第4条第2項第1号; published since version 2 of the dataset — a version-1 record lacks them and
+  the amount is carried over).
 
-Every other item of the 児童扶養手当 所得 (施行令第4条第2項の諸控除, 障害者・勤労学生・寡婦・ひとり親,
-老人・特定扶養親族の数) is **not** in the dataset; 養育費 and 非課税公的年金給付等 are not tax data at
-all. They are carried over from the person's latest income version of that year (entered by staff
-from the 現況届 or a 所得証明), so a tax version never erases them.
+The other items of the 児童扶養手当 所得 (障害者・特別障害者・勤労学生・寡婦・ひとり親 of 施行令第4条第2項,
+老人・特定扶養親族の数) are **not** in the dataset — they reveal a person's status; 養育費 and
+非課税公的年金給付等 are not tax data at all. They are carried over from the person's latest income
+version of that year (entered by staff from the 現況届 or a 所得証明), so a tax version never erases them.
 
 A record that says nothing about the income (no return and no payment report, a cancelled
 assessment, a person taxed here only for a 家屋敷等) gives no facts: a missing income is never
@@ -29,11 +32,16 @@ from typing import Any
 from .ports import IncomeFacts
 
 #: Items of :class:`IncomeFacts` the tax dataset provides (besides ``total_income``).
-FROM_TAX: tuple[str, ...] = ("salary_pension_income", "other_income", "dependants")
+FROM_TAX: tuple[str, ...] = ("salary_pension_income", "other_income", "dependants", "deductions")
 
-#: Items the 児童扶養手当 所得 needs that ``tax.assessment_status`` does not publish (carried over).
+#: The record's deduction amounts summed into ``deductions`` (施行令第4条第2項第1号, dataset version 2).
+DEDUCTIONS: tuple[str, ...] = (
+    "casualty_deduction", "medical_deduction", "small_enterprise_deduction", "spouse_special_deduction",
+)  # fmt: skip
+
+#: Items the 児童扶養手当 所得 needs that ``tax.assessment_status`` does not publish (carried over; they
+#: reveal a person's status, so staff enter them from the claimant's declaration).
 NOT_PUBLISHED: dict[str, str] = {
-    "deductions": "雑損控除・医療費控除・小規模企業共済等掛金控除・配偶者特別控除の額（施行令第4条第2項第1号）",
     "disabled_persons": "障害者控除の対象者数（同項第2号）",
     "special_disabled_persons": "特別障害者控除の対象者数（同項第3号）",
     "working_student": "勤労学生控除の有無（同項第4号）",
@@ -71,7 +79,10 @@ def _int(record: Mapping[str, Any], name: str) -> int:
 
 
 def facts_from_tax(record: Mapping[str, Any], previous: IncomeFacts | None) -> IncomeFacts:
-    """The income facts of a usable record; items the dataset lacks are ``previous``'s (or 0)."""
+    """The income facts of a usable record; items the dataset lacks are ``previous``'s (or 0).
+
+    ``deductions`` is the sum of the four amounts when the record carries them (version 2); a
+    version-1 record (no such items) leaves the held amount as it is."""
     salary_pension = _int(record, "salary_income") + _int(record, "pension_income")
     items = dict(previous.items) if previous is not None else {}
     items.update(
@@ -79,6 +90,8 @@ def facts_from_tax(record: Mapping[str, Any], previous: IncomeFacts | None) -> I
         other_income=_int(record, "aggregate_income") - salary_pension,
         dependants=_int(record, "household_members"),
     )
+    if all(k in record for k in DEDUCTIONS):
+        items["deductions"] = sum(_int(record, k) for k in DEDUCTIONS)
     return IncomeFacts(_int(record, "total_income"), items)
 
 

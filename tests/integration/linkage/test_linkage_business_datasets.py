@@ -305,7 +305,7 @@ def test_tax_status_csv_whole_and_differential_in_cp932(db, http, ctx):
         f"{BASE}/tax.assessment_status/export", params={"encoding": "cp932", "header": "ja"}, headers=h
     )
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv; charset=Shift_JIS")
-    assert f'filename="tax.assessment_status_v1_{ctx.tenant_id}_all_' in r.headers["content-disposition"]
+    assert f'filename="tax.assessment_status_v2_{ctx.tenant_id}_all_' in r.headers["content-disposition"]
     table = rows(r.content, "cp932")
     assert table[0] == [f.ja for f in STATUS.csv_fields]
     cols = [f.name for f in STATUS.csv_fields]

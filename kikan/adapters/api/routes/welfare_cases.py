@@ -10,9 +10,10 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
 
 from kikan.adapters.api.deps import Principal, Requires, app_db
-from kikan.adapters.db import welfare_aging, welfare_feed, welfare_queries
+from kikan.adapters.db import welfare_aging, welfare_feed_snapshot, welfare_queries
 from kikan.adapters.db.welfare_accounts import SqlSupportStore
 from kikan.adapters.db.welfare_payment_files import stored_outputs
 from kikan.adapters.db.welfare_payment_runs import run_id_of, run_payment
@@ -125,7 +126,7 @@ def task_done(request: Request, p: Writer, today: Today, task_id: str, body: JSO
 
 @router.post("/incomes", status_code=201)
 def record_income(request: Request, p: Writer, today: Today, body: JSON) -> dict[str, Any]:
-    """所得の登録（税務の課税状況の公開までの代替）。"""
+    """所得の登録（課税状況にない項目: 養育費・寡婦・ひとり親・障害者等、他団体で課税された者の所得証明など）。"""
     return {"version": _run(request, p, wc.record_income, wc.RecordIncome, body, today)}
 
 
@@ -144,11 +145,30 @@ def set_payer(request: Request, p: Writer, today: Today, allowance: str, body: J
     return _run(request, p, wc.set_payer, wc.SetPayer, {**body, "allowance": allowance}, today)  # type: ignore[no-any-return]
 
 
+class SyncRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    snapshot: bool = Field(
+        False,
+        description="先に住民記録の全件（juki.residents のスナップショット）を読む（異動イベントなしに移行された住民のため）",
+    )
+
+
+def _report(rep: Any) -> dict[str, int]:
+    return {k: int(v) for k, v in vars(rep).items()}
+
+
 @router.post("/registry-sync")
-def registry_sync(request: Request, p: Writer) -> dict[str, Any]:
-    """住民記録の異動（公開データ juki.moves）の取込み。"""
-    rep = welfare_feed.poll(app_db(request), p.tenant_id)
-    return {"pages": rep.pages, "received": rep.received, "applied": rep.applied}
+def registry_sync(
+    request: Request, p: Writer, body: Annotated[SyncRequest | None, Body()] = None
+) -> dict[str, Any]:
+    """公開データの取込み: ``snapshot`` のとき住民記録の全件（juki.residents）、続いて異動（juki.moves）と
+    税務の課税状況（tax.assessment_status）。何度実行しても同じ。``pages`` / ``received`` / ``applied`` は異動の件数。"""
+    rep = welfare_feed_snapshot.sync(
+        app_db(request), p.tenant_id, snapshot_first=bool(body and body.snapshot)
+    )
+    return {**_report(rep.moves), "snapshot": _report(rep.snapshot) if rep.snapshot else None,
+            "income": _report(rep.income)}  # fmt: skip
 
 
 @router.post("/month-boundary")

@@ -8,12 +8,15 @@
   that fixed ``known_seq`` at its start reads exactly the same data when it is resumed.
 * ``welfare_bank_account`` — recipients' accounts entered by staff (versioned);
   ``welfare_payer`` — the municipality's account (振込依頼人) per allowance.
-* ``welfare_income`` — income facts per person and year (the port to the tax business's published
-  課税状況; until it is available, entered by staff or fed by tests).
+* ``welfare_income`` — income facts per person and year, versioned: ``source`` ``tax`` rows come from
+  the tax business's published 課税状況 (``tax.assessment_status``, kikan/adapters/db/welfare_tax_feed.py),
+  ``staff`` rows from staff (the items the dataset does not publish, e.g. 養育費, 寡婦・ひとり親, or a
+  所得証明 of a person taxed elsewhere); the latest version is in force.
 * ``welfare_task`` — work for staff opened by life events and batches.
 * ``welfare_person`` / ``welfare_life_event`` — what the welfare business learned from the registry's
-  published ``juki.moves`` feed; ``welfare_feed_cursor`` / ``welfare_processed_item`` — where the
-  subscriber stands and which items it applied (idempotency).
+  published ``juki.moves`` feed and, for residents loaded without events, its ``juki.residents``
+  snapshot (kikan/adapters/db/welfare_feed_snapshot.py); ``welfare_feed_cursor`` /
+  ``welfare_processed_item`` — where the subscribers stand and which items they applied (idempotency).
 * ``welfare_payment_run`` / ``welfare_payment_chunk`` / ``welfare_payment_line`` /
   ``welfare_settled_month`` / ``welfare_payment_file`` — the run ledger of the regular payments.
 """
