@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import random
 import time
+import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -94,8 +95,15 @@ class Staff:
 
     # -- transport ---------------------------------------------------------------------------
     async def call(self, op: str, method: str, path: str, *, key: str = "", **kw: Any) -> httpx.Response:
+        """A request, retried while the server is unreachable or answers 502–504. A POST carries an
+        ``Idempotency-Key`` (one per operation): after a 503 (database outage: nothing was written and
+        the key was released) it is sent again with the same key, and the server runs it once or
+        replays the stored answer. A POST whose connection broke stays "in doubt" (the server may have
+        died holding the key's claim, which it frees only after a minute): the checker settles it."""
         assert self.client is not None
         idempotent = method == "GET"
+        if method == "POST":
+            kw["headers"] = {**kw.get("headers", {}), "Idempotency-Key": f"load-{uuid.uuid4().hex}"}
         give_up = time.monotonic() + self.load.retry_window
         delay = 0.1
         while True:
@@ -109,15 +117,20 @@ class Staff:
                 err = e
             else:
                 self.r.statuses[f"{op} {resp.status_code}"] += 1
-                if resp.status_code < 500:
+                if resp.status_code == 409 and _code(resp) == "idempotency_key_in_flight":
+                    err = RuntimeError("the first attempt is still running")  # wait for it, same key
+                elif resp.status_code < 500:
                     return resp
-                self._error(op, method, path, resp)
-                if idempotent and (resp.status_code in (502, 503, 504) or self.tolerate_5xx):
-                    err = RuntimeError(f"HTTP {resp.status_code}")
-                elif self.tolerate_5xx:
-                    raise InDoubt(f"HTTP {resp.status_code}", key)
                 else:
-                    return resp
+                    self._error(op, method, path, resp)
+                    if (idempotent or method == "POST") and resp.status_code == 503:
+                        err = RuntimeError("HTTP 503")
+                    elif idempotent and (resp.status_code in (502, 504) or self.tolerate_5xx):
+                        err = RuntimeError(f"HTTP {resp.status_code}")
+                    elif self.tolerate_5xx:
+                        raise InDoubt(f"HTTP {resp.status_code}", key)
+                    else:
+                        return resp
             if time.monotonic() > give_up:
                 raise GaveUp(f"{method} {path}: {type(err).__name__}: {err}")
             self.r.retries += 1
@@ -192,3 +205,13 @@ class Staff:
         if op == "move_in":
             self.own.append(data["household_no"])
             self.persons.extend(data["addressee_nos"])
+
+
+def _code(resp: httpx.Response) -> str:
+    """The API's error code (``{"error": {"code": …}}``), or ""."""
+    try:
+        body = resp.json()
+    except ValueError:
+        return ""
+    err = body.get("error") if isinstance(body, dict) else None
+    return str(err.get("code", "")) if isinstance(err, dict) else ""
