@@ -1,4 +1,4 @@
-"""Data migration in and out of the resident registry (データ移行): legacy layouts, validation, export.
+"""Data migration in and out of the resident registry and its businesses (データ移行): legacy layouts, validation, export.
 
 Pure code (no database, no clock): the adapters read the files and the tenant's 外字 decisions, write the
 batches (``kikan.adapters.db.migration_import``), stream the export (``migration_export``) and read the
@@ -9,6 +9,10 @@ disaster list (``migration_disaster``); the CLI is ``kikan migrate``.  See docs/
 - :mod:`~kikan.migration.validate` — the dry run: :func:`validate_files` → :class:`Dataset` with its
   :class:`~kikan.migration.report.Report` (Japanese, per row and field);
 - :mod:`~kikan.migration.plan` — batches of whole households and the registry rows;
+- :mod:`~kikan.migration.business_targets`, :mod:`~kikan.migration.records` — layouts of the businesses
+  that read the registry (課税資料 ``tax_income``, 受給者台帳 ``welfare_cases``): their items, checks,
+  batches, and the inputs of the businesses' own entry points (written by
+  ``kikan.adapters.db.migration_business``);
 - :mod:`~kikan.migration.export` — rows back into a layout, with the degradation report;
 - :mod:`~kikan.migration.disaster` — the residents list for a disaster (CSV, printable HTML).
 """

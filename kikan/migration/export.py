@@ -53,7 +53,7 @@ class Exporter:
     def __init__(self, layout: Layout, *, strict: bool = False):
         self.layout, self.strict = layout, strict
         self.fixed = layout.format == "fixed"
-        self.convs = [Converter(f, fixed=self.fixed) for f in layout.fields]
+        self.convs = [Converter(f, fixed=self.fixed, catalog=layout.catalog) for f in layout.fields]
         self.target = _DEGRADE_TARGET.get(layout.encoding)
         self.report = ExportReport()
 

@@ -21,7 +21,15 @@ from typing import Any
 import yaml
 
 from kikan.core.errors import FieldError, ValidationFailed
-from kikan.migration.targets import TARGETS
+from kikan.migration.business_targets import (
+    BUSINESSES,
+    JUKI,
+    REQUIRED,
+    TAX_INCOME,
+    TAX_TARGETS,
+    WELFARE_TARGETS,
+)
+from kikan.migration.targets import TARGETS, Target
 
 LAYOUT_DIR = Path(__file__).parent / "layouts"
 ENCODINGS = {"cp932": "cp932", "shift_jis": "shift_jis", "euc_jp": "euc_jp", "utf-8": "utf-8"}
@@ -73,6 +81,11 @@ class Layout:
     gaiji: str = ""  # 外字 code system override (a vendor's name); default by encoding
     description: str = ""
     source: str = ""
+    business: str = JUKI  # juki | tax_income | welfare_cases (kikan.migration.business_targets)
+
+    @property
+    def catalog(self) -> dict[str, Target]:
+        return catalog(self.business)
 
     @property
     def codec(self) -> str:
@@ -93,6 +106,15 @@ class Layout:
 
     def field_of(self, target: str) -> FieldSpec | None:
         return next((f for f in self.fields if target in f.targets), None)
+
+
+def catalog(business: str) -> dict[str, Target]:
+    """The targets a layout of ``business`` may fill."""
+    if business == TAX_INCOME:
+        return TAX_TARGETS
+    if business == JUKI:
+        return TARGETS
+    return WELFARE_TARGETS
 
 
 def available_layouts() -> list[str]:
@@ -132,8 +154,13 @@ def parse_layout(doc: Mapping[str, Any], *, source: str = "") -> Layout:
         errors.append(FieldError("format", "fixed（固定長）か csv を指定してください"))
     if encoding not in ENCODINGS:
         errors.append(FieldError("encoding", f"{'、'.join(ENCODINGS)} のいずれかを指定してください"))
+    business = str(doc.get("business", JUKI))
+    if business not in BUSINESSES:
+        errors.append(FieldError("business", f"{'、'.join(BUSINESSES)} のいずれかを指定してください"))
+        business = JUKI
+    cat = catalog(business)
     tables = doc.get("code_tables") or {}
-    specs = [_field(f, i, tables, fmt, errors) for i, f in enumerate(doc.get("fields") or [], start=1)]
+    specs = [_field(f, i, tables, fmt, errors, cat) for i, f in enumerate(doc.get("fields") or [], start=1)]
     fields = tuple(s for s in specs if s is not None)
     if not fields:
         errors.append(FieldError("fields", "項目がありません"))
@@ -147,9 +174,9 @@ def parse_layout(doc: Mapping[str, Any], *, source: str = "") -> Layout:
     dup = sorted({t for t in targets if targets.count(t) > 1})
     if dup:
         errors.append(FieldError("fields", f"同じ項目が複数の欄に割り当てられています: {', '.join(dup)}"))
-    for key in ("addressee_no", "history_no"):
+    for key in ("addressee_no", "history_no") if business == JUKI else REQUIRED[business]:
         if key not in targets:
-            errors.append(FieldError("fields", f"{TARGETS[key].ja}（{key}）の欄が必要です"))
+            errors.append(FieldError("fields", f"{cat[key].ja}（{key}）の欄が必要です"))
     if errors:
         raise ValidationFailed(errors)
     return Layout(
@@ -157,11 +184,12 @@ def parse_layout(doc: Mapping[str, Any], *, source: str = "") -> Layout:
         encoding=encoding, fields=fields, record_length=record_length, newline=newline,
         header=bool(doc.get("header", fmt == "csv")), delimiter=str(doc.get("delimiter", ",")),
         bom=bool(doc.get("bom", False)), gaiji=str(doc.get("gaiji_system", "")), description=str(doc.get("description", "")), source=source,
+        business=business,
     )  # fmt: skip
 
 
 def _field(
-    raw: Any, n: int, tables: Mapping[str, Any], fmt: str, errors: list[FieldError]
+    raw: Any, n: int, tables: Mapping[str, Any], fmt: str, errors: list[FieldError], cat: Mapping[str, Target]
 ) -> FieldSpec | None:
     where = f"fields {n}番目"
     if not isinstance(raw, dict) or "name" not in raw or "target" not in raw:
@@ -170,7 +198,7 @@ def _field(
     name = str(raw["name"])
     where = f"{where}（{name}）"
     targets = tuple(raw["target"]) if isinstance(raw["target"], list) else (str(raw["target"]),)
-    unknown = [t for t in targets if t not in TARGETS]
+    unknown = [t for t in targets if t not in cat]
     if unknown:
         errors.append(FieldError(where, f"登録項目 {', '.join(unknown)} はありません"))
         return None
@@ -182,7 +210,7 @@ def _field(
             errors.append(FieldError(where, f"コード表 {table} がありません"))
             return None
         codes = {str(k): v for k, v in found.items()}
-    kind = _kind(raw, targets, codes)
+    kind = _kind(raw, targets, codes, cat)
     if kind == "bool" and not codes:
         codes = {"1": True, "0": False}
     date_format = str(raw.get("date", "yyyymmdd"))
@@ -202,8 +230,9 @@ def _field(
     )  # fmt: skip
 
 
-def _kind(raw: Mapping[str, Any], targets: tuple[str, ...], codes: Mapping[str, Any]) -> str:
-    base = TARGETS[targets[0]].kind
+def _kind(raw: Mapping[str, Any], targets: tuple[str, ...], codes: Mapping[str, Any],
+          cat: Mapping[str, Target]) -> str:  # fmt: skip
+    base = cat[targets[0]].kind
     if base == "bool":
         return "bool"
     if codes:

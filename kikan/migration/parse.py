@@ -25,9 +25,11 @@ from kikan.migration.encoding import (
 from kikan.migration.layout import Layout
 from kikan.migration.reader import Record
 from kikan.migration.report import GaijiUse, IssueKind, Report
-from kikan.migration.targets import ADDRESSEE_NO, HISTORY_NO, TARGETS
+from kikan.migration.targets import ADDRESSEE_NO, HISTORY_NO
 from kikan.migration.values import BadValue, Converter
 
+#: The report's 宛名番号 / 履歴番号 columns of a business layout's records (the person, the record key).
+KEY_ROLES = {"tax_income": ("addressee_no", "fiscal_year"), "welfare_cases": ("recipient", "case_id")}
 _SELECTORS = frozenset(chr(c) for c in (*VARIATION_SELECTORS, *COMBINING_KANA_MARKS))
 _OK_VALUES_LIMIT = 500_000
 _SHARED_LIMIT = 2_000_000
@@ -50,7 +52,8 @@ class RowParser:
     def __init__(self, layout: Layout, mapper: GaijiMapper, report: Report):
         self.layout, self.mapper, self.report = layout, mapper, report
         self.fixed = layout.format == "fixed"
-        self.convs = [Converter(f, fixed=self.fixed) for f in layout.fields]
+        cat = layout.catalog
+        self.convs = [Converter(f, fixed=self.fixed, catalog=cat) for f in layout.fields]
         self.columns = layout.columns
         self.index = {t: i for i, t in enumerate(self.columns)}
         self.codec = layout.codec
@@ -64,13 +67,14 @@ class RowParser:
             starts.append(n)
             n += len(f.targets)
         self._starts = starts
-        self._text = [any(TARGETS[t].text for t in f.targets) for f in layout.fields]
-        key_fields = [i for i, f in enumerate(layout.fields) if f.target in (ADDRESSEE_NO, HISTORY_NO)]
+        self._text = [any(cat[t].text for t in f.targets) for f in layout.fields]
+        first, second = KEY_ROLES.get(layout.business, (ADDRESSEE_NO, HISTORY_NO))
+        key_fields = [i for i, f in enumerate(layout.fields) if f.target in (first, second)]
         order = key_fields + [i for i in range(len(layout.fields)) if i not in key_fields]
         # per field, in processing order: (index, converter, first column, width, free text?, key role, blank)
         self._plan = [
             (i, self.convs[i], starts[i], len(layout.fields[i].targets), self._text[i],
-             1 if layout.fields[i].target == ADDRESSEE_NO else 2 if layout.fields[i].target == HISTORY_NO else 0,
+             1 if layout.fields[i].target == first else 2 if layout.fields[i].target == second else 0,
              b" " * (layout.fields[i].length or 0) if self.fixed else "")
             for i in order
         ]  # fmt: skip

@@ -40,6 +40,9 @@ class IssueKind(StrEnum):
     IDENTITY = "番号の重複"
     HISTORY = "履歴番号"
     EXISTING = "登録済みデータ"
+    UNKNOWN_PERSON = "宛名番号の照合"
+    BUSINESS = "業務の検査"
+    AMOUNT = "支給額"
 
 
 FILE_LEVEL = 0  # row number of an issue about the whole file

@@ -19,7 +19,7 @@ import jaconv
 from kikan.core.calendar import WarekiError, WarekiStyle, format_wareki, parse_wareki
 from kikan.migration.layout import FieldSpec
 from kikan.migration.report import IssueKind
-from kikan.migration.targets import TARGETS
+from kikan.migration.targets import TARGETS, Target
 
 STRIP = " \u3000\x00"
 CACHE_LIMIT = 200_000
@@ -64,11 +64,11 @@ def _format_date(fmt: str, d: dt.date) -> str:
 class Converter:
     """Parse and format one field of a layout."""
 
-    def __init__(self, spec: FieldSpec, *, fixed: bool):
+    def __init__(self, spec: FieldSpec, *, fixed: bool, catalog: dict[str, Target] | None = None):
         self.spec = spec
         self.fixed = fixed
         self.label = spec.name
-        targets = [TARGETS[t] for t in spec.targets]
+        targets = [(catalog or TARGETS)[t] for t in spec.targets]
         self.max_length = min((t.length for t in targets if t.length), default=0)
         self.digits = any(t.digits for t in targets)
         self._cache: dict[str, tuple[Any, ...]] = {}
@@ -115,6 +115,11 @@ class Converter:
             if not text.isdigit():
                 raise BadValue(IssueKind.NUMBER, "数字ではありません", text)
             return (int(text),)
+        if kind == "amount":  # a signed integer (yen, ages, counts): no separators, no decimals
+            digits = text[1:] if text[:1] == "-" else text
+            if not (digits.isascii() and digits.isdigit()):
+                raise BadValue(IssueKind.NUMBER, "整数ではありません（円単位の整数。桁区切り・小数点・全角数字は使えません）", text)
+            return (int(text),)
         return self._text(text)
 
     def _text(self, text: str) -> tuple[Any, ...]:
@@ -155,8 +160,8 @@ class Converter:
                 return ""
             if spec.kind == "date":
                 text = _format_date(spec.date_format, v)
-            elif spec.kind == "int":
-                text = str(v).zfill(spec.length or 0) if self.fixed else str(v)
+            elif spec.kind in ("int", "amount"):
+                text = str(v).zfill(spec.length or 0) if self.fixed and v >= 0 else str(v)
             else:
                 text = str(v)
         if spec.transform == "h2z":

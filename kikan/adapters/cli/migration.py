@@ -45,7 +45,9 @@ def _ctx(tenant: str, by: str) -> TenantContext:
     except (KeyError, OSError):
         who = by or "cli:unknown"
     try:
-        return TenantContext(tenant, Actor(actor_id=who, kind="staff", terminal="cli"))
+        # the 受給者台帳 are created through the welfare services, which check this permission
+        perms = frozenset({"welfare.read", "welfare.write"})
+        return TenantContext(tenant, Actor(actor_id=who, kind="staff", terminal="cli", permissions=perms))
     except ValueError:
         _fail(f"団体コード {tenant!r} が正しくありません（6桁）")
         raise
@@ -69,7 +71,7 @@ def layouts() -> None:
     """組込みレイアウトの一覧。"""
     for name in available_layouts():
         lay = load_layout(name)
-        console.print(f"{name}\t{lay.format}\t{lay.encoding}\t{len(lay.fields)}項目\t{lay.title}")
+        console.print(f"{name}\t{lay.business}\t{lay.format}\t{lay.encoding}\t{len(lay.fields)}項目\t{lay.title}")
 
 
 @app_migrate.command("show-layout")
@@ -130,15 +132,19 @@ def import_(
     layout: str = typer.Option(..., "--layout", help="レイアウト名か YAML のパス"),
     dry_run: bool = typer.Option(False, "--dry-run", help="検証だけ行い、登録しない"),
     report_dir: Path = typer.Option(Path("migration_report"), "--report-dir", help="検証結果の出力先"),
-    batch_households: int = typer.Option(10_000, "--batch-households", help="1バッチの世帯数"),
+    batch_households: int = typer.Option(0, "--batch-households",
+                                         help="1バッチの世帯数（既定 10000。課税資料・受給者台帳のレイアウトでは件数、既定 1000）"),
     pause: float = typer.Option(0.0, "--pause", help="バッチ間の休止秒数（稼働中のDBの負荷を抑える）"),
     by: str = typer.Option("", "--by", help="操作者（既定: cli:ユーザ名）"),
 ) -> None:  # fmt: skip
-    """旧システムの住民記録を検証し（--dry-run）、エラーがなければバッチごとに取り込む。"""
+    """旧システムの住民記録・課税資料・受給者台帳を検証し（--dry-run）、エラーがなければバッチごとに取り込む。"""
     from kikan import bootstrap
     from kikan.adapters.db import migration_import as mi
+    from kikan.adapters.db.migration_business import BATCH_RECORDS
 
     lay, ctx = _layout(layout), _ctx(tenant, by)
+    if batch_households <= 0:
+        batch_households = mi.BATCH_HOUSEHOLDS if lay.business == "juki" else BATCH_RECORDS
     try:
         data = [(str(f), f.read_bytes()) for f in files]
     except OSError as e:
@@ -153,7 +159,8 @@ def import_(
         try:
             if dry_run:
                 ds, *_ = mi.dry_run(
-                    db, ctx, lay, data, today=today, progress=lambda n: bar.advance(reading, n)
+                    db, ctx, lay, data, today=today, progress=lambda n: bar.advance(reading, n),
+                    households_per_batch=batch_households,
                 )
                 result = None
             else:
@@ -176,9 +183,11 @@ def import_(
         return
     if result.status != "completed":
         _fail(result.message, 1)
+    what = (f" 世帯 {result.households:,} 住民 {result.persons:,} 履歴 {result.rows:,}行" if lay.business == "juki"
+            else f" {result.persons:,}人 {result.rows:,}件")  # fmt: skip
     console.print(
         f"[green]取り込みました[/green] バッチ {len(result.written)}件（登録済みで飛ばしたもの {len(result.skipped)}件）"
-        f" 世帯 {result.households:,} 住民 {result.persons:,} 履歴 {result.rows:,}行 {result.seconds:.1f}秒"
+        f"{what} {result.seconds:.1f}秒"
     )
 
 
@@ -189,18 +198,18 @@ def export(
     layout: str = typer.Option("chukan_juki", "--layout", help="レイアウト名か YAML のパス"),
     by: str = typer.Option("", "--by"),
 ) -> None:  # fmt: skip
-    """住民記録の全履歴をレイアウトで書き出す（CP932 等では縮退の一覧を OUT.縮退.csv に）。"""
+    """住民記録の全履歴（又は課税資料・受給者台帳）をレイアウトで書き出す（CP932 等では縮退の一覧を OUT.縮退.csv に）。"""
     from kikan import bootstrap
+    from kikan.adapters.db.migration_business import export_records
     from kikan.adapters.db.migration_export import export_registry
     from kikan.migration.export import changes_csv
 
     lay, ctx = _layout(layout), _ctx(tenant, by)
     db = bootstrap.database()
+    export = export_registry if lay.business == "juki" else export_records
     with out.open("wb") as fh, _progress() as bar:
         task = bar.add_task("出力", total=None)
-        report = export_registry(
-            db, ctx, lay, fh.write, out_name=out.name, progress=lambda n: bar.advance(task, n)
-        )
+        report = export(db, ctx, lay, fh.write, out_name=out.name, progress=lambda n: bar.advance(task, n))
     console.print(f"{report.rows:,}行を {out} に書き出しました")
     if report.changes or report.errors:
         side = out.with_name(out.name + ".縮退.csv")

@@ -2,7 +2,7 @@
 
 Public API (services are ``fn(cmd, uow, *, today, store)``; see ``README.md``)::
 
-    file_claim, certify, reject                                  # services.py
+    file_claim, certify, reject, migrate_certified               # services.py
     add_child, child_left, suspend, resume, extinguish, record_status_report   # changes.py
     record_income, register_account, set_payer, complete_task    # support.py
     compute(state, month, incomes, params=None) -> Computation   # amounts.py (the calculation cores)
@@ -20,6 +20,7 @@ from .commands import (
     CompleteTask,
     Extinguish,
     FileClaim,
+    MigrateCertifiedCase,
     RecordIncome,
     RecordStatusReport,
     RegisterAccount,
@@ -31,7 +32,7 @@ from .commands import (
 )
 from .model import ALLOWANCES, CaseChild, CaseState, Suspension
 from .ports import CaseRecord, CaseStore, IncomeFacts, IncomeSource
-from .services import READ, WRITE, certify, file_claim, reject
+from .services import READ, WRITE, certify, file_claim, migrate_certified, reject
 from .support import complete_task, record_income, register_account, set_payer
 
 __all__ = [
@@ -50,6 +51,7 @@ __all__ = [
     "Computation",
     "Extinguish",
     "FileClaim",
+    "MigrateCertifiedCase",
     "IncomeFacts",
     "IncomeSource",
     "RecordIncome",
@@ -67,6 +69,7 @@ __all__ = [
     "compute",
     "extinguish",
     "file_claim",
+    "migrate_certified",
     "parse",
     "record_income",
     "record_status_report",

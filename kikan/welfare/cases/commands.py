@@ -67,6 +67,16 @@ class FileClaim(_Cmd):
     pension_annual: int = Field(default=0, ge=0)
 
 
+class MigrateCertifiedCase(FileClaim):
+    """データ移行: a case the previous system had already certified (認定済み), recorded as version 1
+    with the reason ``migrated``; the amount and the first month still come from the calculation core."""
+
+    case_id: str | None = Field(
+        default=None, pattern=r"^\d{10}$", description="旧システムの受給者番号（10桁、省略時は採番）"
+    )
+    decided_on: date = Field(description="認定日（旧システムの決定日）")
+
+
 class Certify(_CaseCmd):
     """認定: the amount and the first month are computed by the calculation core."""
 

@@ -17,7 +17,7 @@ from kikan.welfare import month_index, month_start
 
 from . import events
 from .amounts import Computation, compute
-from .commands import Certify, ChildInput, FileClaim, Reject
+from .commands import Certify, ChildInput, FileClaim, MigrateCertifiedCase, Reject
 from .model import REASONS, CaseChild, CaseState
 from .ports import CaseRecord, CaseStore, NewTask, NewVersion
 
@@ -103,10 +103,8 @@ def registry_event_on(store: CaseStore, who: list[str], until: date, since: date
     return last.event_on, f"registry:{last.event_id}"
 
 
-def file_claim(cmd: FileClaim, uow: Any, *, today: date, store: CaseStore) -> CaseRecord:
-    """認定請求 (児童手当法第7条第1項 / 児童扶養手当法第6条第1項): recorded as version 1 of a new case."""
-    require(uow, WRITE)
-    errors: list[FieldError] = []
+def _check_claim(cmd: FileClaim, today: date, store: CaseStore, errors: list[FieldError] | None = None) -> None:
+    errors = list(errors or [])
     if cmd.claim_on > today:
         errors.append(FieldError("claim_on", "認定請求日に処理日より後の日付は指定できません"))
     if len({c.child_id for c in cmd.children}) != len(cmd.children):
@@ -121,6 +119,12 @@ def file_claim(cmd: FileClaim, uow: Any, *, today: date, store: CaseStore) -> Ca
         raise Conflict(
             "この請求者には認定請求中又は受給中の台帳があります（額改定は台帳から）", field="recipient"
         )
+
+
+def file_claim(cmd: FileClaim, uow: Any, *, today: date, store: CaseStore) -> CaseRecord:
+    """認定請求 (児童手当法第7条第1項 / 児童扶養手当法第6条第1項): recorded as version 1 of a new case."""
+    require(uow, WRITE)
+    _check_claim(cmd, today, store)
     event_on, source = cmd.event_on, "staff" if cmd.event_on else None
     if event_on is None:
         found = registry_event_on(store, [cmd.recipient, *(c.child_id for c in cmd.children)], cmd.claim_on,
@@ -174,3 +178,31 @@ def reject(cmd: Reject, uow: Any, *, today: date, store: CaseStore) -> CaseRecor
                     monthly_amount=0, start_month=None, end_month=None,
                     children=tuple((0, 0) for _ in state.children), trace={})  # fmt: skip
     return write(uow, store, rec, nv)
+
+
+def migrate_certified(cmd: MigrateCertifiedCase, uow: Any, *, today: date, store: CaseStore) -> CaseRecord:
+    """データ移行: a case the previous system certified, as ONE version (reason ``migrated``, status
+    認定). The claim is checked like :func:`file_claim`, the first month and the amount come from the
+    calculation core like :func:`certify`; the legacy 受給者番号 is kept when given (the caller moves the
+    case number counter past it)."""
+    require(uow, WRITE)
+    errors = []
+    if cmd.decided_on > today or cmd.decided_on < cmd.claim_on:
+        errors.append(FieldError("decided_on", "認定日は認定請求日から処理日までの日付にしてください"))
+    _check_claim(cmd, today, store, errors)
+    if cmd.case_id and store.get(cmd.case_id) is not None:
+        raise Conflict(f"受給者番号 {cmd.case_id} の台帳は既にあります", field="case_id")
+    state = CaseState(
+        allowance=cmd.allowance, recipient=cmd.recipient, recipient_kana=cmd.recipient_kana,
+        household_no=cmd.household_no or store.household_of(cmd.recipient), spouse=cmd.spouse,
+        designated_main=cmd.designated_main, separated=cmd.separated, public_servant=cmd.public_servant,
+        claim_on=cmd.claim_on, event_on=cmd.event_on, event_source="migration" if cmd.event_on else None,
+        status="certified", decided_on=cmd.decided_on, children=tuple(child_of(c) for c in cmd.children),
+        claimant_kind=cmd.claimant_kind, cra_reason=cmd.cra_reason, obligors=tuple(cmd.obligors),
+        pension_kind=cmd.pension_kind, pension_annual=cmd.pension_annual,
+    )  # fmt: skip
+    first = compute(state, month_index(state.claim_on) + 1, store.incomes)
+    comp = first if first.start_month == first.month else compute(state, first.start_month, store.incomes)
+    if comp.status in NO_CHILD:
+        raise Conflict(f"{state.label}の支給対象となる児童がいません", field="children")
+    return write(uow, store, None, version_of(state, comp, "migrated"), case_id=cmd.case_id or store.new_case_id())
