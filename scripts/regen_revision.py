@@ -5,7 +5,7 @@
 While a revision is unreleased its file may be regenerated; afterwards add new revisions.
 Revisions are linear: 0001 foundation, 0002 juki, 0003 linkage, 0004 addressee,
 0005 applications, 0006 characters, 0007 migration (legacy import/export), 0008 tax, 0009 welfare,
-0010 tax index, 0011 idempotency keys (0010 and 0011 written by hand).
+0010 tax index, 0011 idempotency keys, 0012 支援措置 flags (0010–0012 written by hand).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from kikan.adapters.db.engine import make_engine
 from kikan.adapters.db.migrate import MIGRATIONS, upgrade
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAIN = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011"]
+CHAIN = ["0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008", "0009", "0010", "0011", "0012"]
 
 HEADER = '''"""{message}
 

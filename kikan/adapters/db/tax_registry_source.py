@@ -12,7 +12,16 @@ business pulls the same dataset over HTTP (:mod:`kikan.adapters.db.tax_registry_
 vendor's tax system would.
 
 The feed is idempotent on (宛名番号, 履歴番号): a record delivered twice (snapshot + changes) is
-stored once. The cursor moves in the same transaction as the records it delivered
+stored once.
+
+支援措置: ``protected`` (``juki.residents`` version 2) is the person's state **at the time of the
+pull**, not an item of the history row, and the registry republishes the person's current row (same
+履歴番号, id ``宛名番号-履歴番号#<event_id>``) when a measure starts, is approved, extended, continued or
+ends. The copy therefore keeps it per person: a new row is stored with the flag it was delivered
+with, and every delivered record sets the flag on all the rows held for its person (the latest
+delivery wins; records come in commit order and each carries the flag of its pull). This is the only
+column of the copy that is ever updated; the registry items stay as received. A record without the
+item (a version-1 feed) leaves the held flag alone. The cursor moves in the same transaction as the records it delivered
 (:func:`store_records`, shared with the HTTP path :mod:`kikan.adapters.db.tax_registry_http`).
 """
 
@@ -73,6 +82,7 @@ def _row(uow: Any, item: dict[str, Any], source: str) -> dict[str, Any]:
     for k in _COPIED:
         v = d.get(k)
         row[k] = _date(v) if k in _DATES else v
+    row["protected"] = bool(d.get("protected") or False)
     row["event_on"] = _date(item.get("occurred_on"))
     rec = item.get("recorded_at")
     row["recorded_at"] = datetime.fromisoformat(rec) if isinstance(rec, str) else rec
@@ -96,7 +106,27 @@ def _store(uow: Any, items: list[dict[str, Any]], source: str) -> int:
     if new:  # ON CONFLICT DO NOTHING still guards against a concurrent pull
         dialect = postgresql if uow.conn.dialect.name == "postgresql" else sqlite
         uow.conn.execute(dialect.insert(tax_registry_row).on_conflict_do_nothing(), new)
+    _flag(uow, items)
     return len(new)
+
+
+def _flag(uow: Any, items: list[dict[str, Any]]) -> int:
+    """Set ``protected`` on every held row of each delivered person to the flag of the person's last
+    record in ``items`` (only where it differs); returns how many persons changed."""
+    flags = {str(i["data"]["addressee_no"]): bool(i["data"]["protected"])
+             for i in items if i["data"].get("protected") is not None}  # fmt: skip
+    t, changed = tax_registry_row.c, 0
+    for value in (True, False):
+        nos = sorted(no for no, f in flags.items() if f is value)
+        if not nos:
+            continue
+        res = uow.conn.execute(
+            sa.update(tax_registry_row)
+            .where(t.tenant_id == uow.tenant_id, t.addressee_no.in_(nos), t.protected != value)
+            .values(protected=value)
+        )  # fmt: skip
+        changed += res.rowcount or 0
+    return changed
 
 
 def load_position(uow: Any) -> Position:

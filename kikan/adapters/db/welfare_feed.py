@@ -9,6 +9,18 @@ system deployed apart uses the same handler over HTTP (:func:`http_subscriber`, 
 client's ``Subscriber`` with stores in this database). Residents loaded without events reach the
 person copy through the snapshot pass over ``juki.residents``
 (:mod:`kikan.adapters.db.welfare_feed_snapshot`), after which this feed continues.
+
+**支援措置 (``welfare_person.protected``).** ``juki.moves`` carries no flag (an 異動 event is immutable),
+so after the moves the subscriber follows the registry's ``juki.residents`` change feed (version 2)
+for the flag alone (:func:`poll_flags`): each record carries ``protected`` as it is at the time of
+the pull, the 異動 that brought a person into the copy has that person's residents record too, and
+the registry republishes the person's current record whenever a measure starts, is approved,
+extended, continued or ends. Only the flag of persons already in the copy is written; every other
+record is passed over and leaves nothing behind. That feed is read only up to the position the moves
+feed has applied (``upto``), so a person a later 異動 brings into the copy is never passed over
+before being copied. The residents dataset needs only ``linkage.read`` (no grant of
+``juki.support_measures``, whose 宛名番号-level detail welfare does not need). The snapshot pass
+(:mod:`kikan.adapters.db.welfare_feed_snapshot`) copies the flag with the persons it loads.
 """
 
 from __future__ import annotations
@@ -33,6 +45,7 @@ from kikan.core.errors import Conflict, DomainError
 from kikan.core.temporal import JST
 from kikan.core.tenancy import Actor, TenantContext
 from kikan.linkage import datasets
+from kikan.linkage.cursor import decode_change
 from kikan.linkage.errors import InvalidCursor
 from kikan.welfare import subscribers
 from kikan.welfare.cases import tasks
@@ -41,6 +54,9 @@ from kikan.welfare.cases.commands import Extinguish
 
 DATASET = "juki.moves"
 PAGE = 200
+FLAGS = "juki.residents"  # read for 支援措置 (``protected``) only
+FLAGS_CURSOR = "juki.residents:protected"
+FLAGS_PAGE = 1000
 SUBSCRIBER = Actor(
     "system:welfare-registry", kind="system", permissions=frozenset({"welfare.read", "welfare.write"})
 )
@@ -62,7 +78,9 @@ def remember_person(uow: Any, person: dict[str, Any], *, same_history: bool = Tr
     """Keep one published person's items (a ``juki.moves`` person or a ``juki.residents`` record) in
     ``welfare_person`` unless a newer 履歴番号 is held; ``same_history`` also rewrites the row when the
     held 履歴番号 is the same (the moves feed does; the snapshot pass does not, so running it again
-    writes nothing). True when a row was written."""
+    writes nothing). ``protected`` (支援措置; only ``juki.residents`` records carry it) is the state at
+    the time of the pull, so it is written whenever it differs, whatever the 履歴番号; a person without
+    it (a ``juki.moves`` person) keeps the held flag. True when a row was written."""
     t, p = uow.tenant_id, welfare_person.c
     no, hist = str(person["addressee_no"]), int(person.get("history_no") or 0)
     row = {"household_no": person.get("household_no"), "status": person.get("status"),
@@ -70,16 +88,42 @@ def remember_person(uow: Any, person: dict[str, Any], *, same_history: bool = Tr
            "given_name": person.get("given_name"), "family_name_kana": person.get("family_name_kana"),
            "given_name_kana": person.get("given_name_kana"), "relationship": person.get("relationship"),
            "history_no": hist, "received_at": uow.now}  # fmt: skip
-    have = uow.conn.execute(sa.select(p.history_no).where(p.tenant_id == t, p.addressee_no == no)).scalar()
+    flag = person.get("protected")
+    if flag is not None:
+        row["protected"] = bool(flag)
+    where = (p.tenant_id == t, p.addressee_no == no)
+    have = uow.conn.execute(sa.select(p.history_no, p.protected).where(*where)).first()
     if have is None:
         uow.conn.execute(sa.insert(welfare_person), {"tenant_id": t, "addressee_no": no, **row})
         return True
-    if hist > have or (same_history and hist == have):
-        uow.conn.execute(
-            sa.update(welfare_person).where(p.tenant_id == t, p.addressee_no == no).values(**row)
-        )
+    if hist > have.history_no or (same_history and hist == have.history_no):
+        uow.conn.execute(sa.update(welfare_person).where(*where).values(**row))
+        return True
+    if flag is not None and bool(flag) != have.protected:
+        uow.conn.execute(sa.update(welfare_person).where(*where).values(protected=bool(flag)))
         return True
     return False
+
+
+def apply_flags(uow: Any, items: list[dict[str, Any]]) -> int:
+    """Set ``protected`` of the persons in the copy from ``juki.residents`` records (the last record of a
+    person wins; records without the item are ignored), in the caller's unit of work. Persons not in
+    the copy are passed over. Returns how many persons' flag changed."""
+    flags = {str(i["data"]["addressee_no"]): bool(i["data"]["protected"])
+             for i in items if i["data"].get("protected") is not None}  # fmt: skip
+    if not flags:
+        return 0
+    t, p = uow.tenant_id, welfare_person.c
+    held = uow.conn.execute(
+        sa.select(p.addressee_no, p.protected).where(p.tenant_id == t, p.addressee_no.in_(sorted(flags)))
+    )
+    changed = {x.addressee_no: flags[x.addressee_no] for x in held if x.protected != flags[x.addressee_no]}  # fmt: skip
+    for value in (True, False):
+        nos = sorted(no for no, f in changed.items() if f is value)
+        if nos:
+            uow.conn.execute(sa.update(welfare_person).where(p.tenant_id == t, p.addressee_no.in_(nos))
+                             .values(protected=value))  # fmt: skip
+    return len(changed)
 
 
 def _remember(uow: Any, item: dict[str, Any]) -> None:
@@ -168,6 +212,36 @@ def poll(db: Database, tenant_id: str, *, max_pages: int | None = None, page_siz
             if page.items:
                 uow.audit("welfare.registry.sync", "read", target_type="dataset", target_id=DATASET,
                           detail=f"{len(page.items)} records, {n} applied")  # fmt: skip
+            uow.commit()
+        pages, received, applied = pages + 1, received + len(page.items), applied + n
+        if not page.has_more:
+            break
+    poll_flags(db, tenant_id)
+    return PollReport(pages, received, applied)
+
+
+def poll_flags(db: Database, tenant_id: str, *, page_size: int = FLAGS_PAGE) -> PollReport:
+    """Keep ``welfare_person.protected`` current from ``juki.residents`` changes, up to the position the
+    moves feed has applied; one transaction per page (flags + cursor). ``applied`` = flags changed."""
+    ds = datasets.get(FLAGS)
+    assert ds is not None
+    pages = received = applied = 0
+    while True:
+        with db.uow(context(tenant_id)) as uow:
+            moves, cursor = load_cursor(uow), load_cursor(uow, FLAGS_CURSOR)
+            try:
+                upto = decode_change(moves, DATASET).seq if moves else 0
+                if not upto or decode_change(cursor, FLAGS).seq >= upto:
+                    break  # nothing the moves feed has applied is left to read
+                page = linkage_feed.read_changes(uow.conn, uow.tenant_id, ds, cursor, page_size, upto=upto)
+            except InvalidCursor as e:
+                raise Conflict(f"住民記録の連携データ（{FLAGS}）の位置が一致しません（{e.message}）") from e
+            n = apply_flags(uow, page.items)
+            if page.next_cursor != cursor:
+                save_cursor(uow, page.next_cursor, FLAGS_CURSOR)
+            if page.items:
+                uow.audit("welfare.registry.protected", "read", target_type="dataset", target_id=FLAGS,
+                          detail=f"{len(page.items)} records, {n} flags changed")  # fmt: skip
             uow.commit()
         pages, received, applied = pages + 1, received + len(page.items), applied + n
         if not page.has_more:

@@ -32,8 +32,12 @@ has never run, it starts at the snapshot's position (the earlier of the two pass
 a 異動 committed between them is still delivered as a move); once it has a cursor it keeps it — its
 events carry life-event tasks that a snapshot cannot replace.
 
-支援措置: ``juki.residents`` (version 2) carries ``protected``, but ``welfare_person`` has no column
-for it yet, so the flag is not kept (see docs/welfare.md, open points).
+支援措置: ``juki.residents`` (version 2) carries ``protected`` (the state at the time of the pull), and
+the pass copies it into ``welfare_person.protected`` for every person in scope — also for a person
+whose 履歴番号 is already held, when the flag differs (a second pass still writes nothing). The moves
+subscriber keeps it current afterwards from the ``juki.residents`` changes
+(:func:`kikan.adapters.db.welfare_feed.poll_flags`); when the pass starts a fresh moves feed, that
+flag feed starts at the same position.
 """
 
 from __future__ import annotations
@@ -170,6 +174,9 @@ def snapshot(db: Database, tenant_id: str, *, page_size: int = PAGE) -> Snapshot
                 if welfare_feed.load_cursor(uow, welfare_feed.DATASET) is None:
                     start = min(scanned_at, _position(page.changes_cursor))
                     welfare_feed.save_cursor(uow, encode(ChangeCursor(welfare_feed.DATASET, start, 0)))
+                    if welfare_feed.load_cursor(uow, welfare_feed.FLAGS_CURSOR) is None:
+                        welfare_feed.save_cursor(uow, encode(ChangeCursor(welfare_feed.FLAGS, start, 0)),
+                                                 welfare_feed.FLAGS_CURSOR)  # fmt: skip
             if page.items:
                 uow.audit("welfare.registry.snapshot", "read", target_type="dataset", target_id=DATASET,
                           detail=f"{len(page.items)} records, {len(wanted)} in scope, {n} applied")  # fmt: skip

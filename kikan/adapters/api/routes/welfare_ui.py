@@ -104,13 +104,17 @@ def _case_page(request: Request, p: Principal, case_id: str, errors: list[FieldE
         detail = welfare_queries.case_detail(uow, case_id)
         state = wc.CaseState.model_validate(detail["state"])
         tasks = q.case_tasks(uow, case_id)
-        who = q.names(uow, [state.recipient, *(c.child_id for c in state.children)])
+        kids = [c.child_id for c in state.children]
+        who = q.names(uow, [state.recipient, *kids])
+        flagged = q.protected(uow, [state.recipient, *kids])
         uow.commit()
+    protected = "・".join(who_ for who_, on in (("受給者", state.recipient in flagged),
+                                               ("児童", any(k in flagged for k in kids))) if on)  # fmt: skip
     current = detail["versions"][-1]
     ctx = {
         "title": f"受給者台帳 {case_id}", "nav": "cases", "case_id": case_id, "detail": detail, "state": state,
         "current": current, "versions": list(reversed(detail["versions"])), "tasks": tasks, "names": who,
-        "errors": errors or [], "done": done,
+        "errors": errors or [], "done": done, "protected": protected,
     }  # fmt: skip
     return page(request, "case.html", ctx, p, status=status)
 
@@ -148,13 +152,14 @@ def router() -> APIRouter:
                 rows = welfare_queries.list_cases(uow, allowance=a, status=s, recipient=v["recipient"] or None,
                                                   limit=PAGE + 1, offset=offset)  # fmt: skip
                 who = q.names(uow, (x["recipient"] for x in rows))
+                flagged = q.protected_cases(uow, rows[:PAGE])
                 uow.commit()
         except DomainError as exc:
             ctx = {"title": "受給者台帳の一覧", "nav": "cases", "v": v, "rows": [], "names": {}, "offset": 0,
-                   "more": False, "errors": errors_of(exc), "page_size": PAGE}  # fmt: skip
+                   "more": False, "errors": errors_of(exc), "page_size": PAGE, "protected": set()}  # fmt: skip
             return page(request, "cases.html", ctx, p, status=exc.status)
         ctx = {"title": "受給者台帳の一覧", "nav": "cases", "v": v, "rows": rows[:PAGE], "names": who, "offset": offset,
-               "more": len(rows) > PAGE, "errors": [], "page_size": PAGE}  # fmt: skip
+               "more": len(rows) > PAGE, "errors": [], "page_size": PAGE, "protected": flagged}  # fmt: skip
         return page(request, "cases.html", ctx, p)
 
     @r.get("/cases/{case_id}")

@@ -12,6 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from kikan.adapters.db.tables.welfare import (
+    welfare_case_child,
     welfare_case_version,
     welfare_payment_line,
     welfare_payment_run,
@@ -42,6 +43,35 @@ def names(uow: Any, addressee_nos: Iterable[str]) -> dict[str, dict[str, str]]:
         kana = "\u3000".join(x for x in (r.family_name_kana, r.given_name_kana) if x)
         out[r.addressee_no] = {"name": name, "kana": kana}
     return out
+
+
+def protected(uow: Any, addressee_nos: Iterable[str]) -> set[str]:
+    """Which of ``addressee_nos`` are under a 支援措置 (``welfare_person.protected``, from the registry)."""
+    nos = sorted({n for n in addressee_nos if n})
+    if not nos:
+        return set()
+    p = welfare_person.c
+    q = sa.select(p.addressee_no).where(p.tenant_id == uow.tenant_id, p.addressee_no.in_(nos), p.protected)
+    return set(uow.conn.execute(q).scalars())
+
+
+def protected_cases(uow: Any, rows: Iterable[dict[str, Any]]) -> set[str]:
+    """The case ids among ``rows`` (``case_id``, ``version``, ``recipient``) whose recipient or a child
+    of that version is under a 支援措置."""
+    rows = list(rows)
+    if not rows:
+        return set()
+    k = welfare_case_child.c
+    persons = {r["case_id"]: {r["recipient"]} for r in rows}
+    q = sa.select(k.case_id, k.version, k.child_id).where(
+        k.tenant_id == uow.tenant_id, k.case_id.in_(sorted(persons))
+    )
+    versions = {r["case_id"]: r["version"] for r in rows}
+    for x in uow.conn.execute(q):
+        if versions[x.case_id] == x.version:
+            persons[x.case_id].add(x.child_id)
+    flagged = protected(uow, (n for nos in persons.values() for n in nos))
+    return {c for c, nos in persons.items() if nos & flagged}
 
 
 def case_tasks(uow: Any, case_id: str) -> list[dict[str, Any]]:

@@ -53,6 +53,9 @@ tax_registry_row = sa.Table(
     sa.Column("recorded_at", UTCDateTime, nullable=True),  # when the registry committed it
     sa.Column("received_at", UTCDateTime, nullable=False),  # when the tax business stored it (known_at)
     sa.Column("source", sa.String(10), nullable=False),  # snapshot | changes
+    # 支援措置: the person's flag as last delivered (kept current on every row of the person; the one
+    # column the app may update, see migration 0012)
+    sa.Column("protected", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_tax_registry_row_household", "tenant_id", "household_no"),
     info=APPEND_ONLY,
 )

@@ -196,6 +196,8 @@ welfare_person = sa.Table(
     sa.Column("given_name_kana", sa.String(100), nullable=True),
     sa.Column("relationship", sa.String(40), nullable=True),
     _at("received_at"),
+    # 支援措置 in force (from juki.support_measures / juki.residents v2)
+    sa.Column("protected", sa.Boolean, nullable=False, server_default=sa.false()),
     sa.Index("ix_welfare_person_household", "tenant_id", "household_no"),
     info=RLS,
 )

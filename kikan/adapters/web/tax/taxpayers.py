@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import sqlalchemy as sa
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from kikan.adapters.db import tax_results
+from kikan.adapters.db.tables.tax import tax_registry_row
 from kikan.adapters.db.tax_notices import DocumentSource, correction_document
 from kikan.adapters.pdf.tax import render_notice
 from kikan.adapters.web.tax import queries
@@ -31,6 +33,13 @@ def _person(uow: Any, addressee_no: str) -> queries.Person:
     if found is None:
         raise NotFound(f"宛名番号 {addressee_no} の納税義務者は税務の宛名にありません", field="宛名番号")
     return found
+
+
+def _protected(uow: Any, addressee_no: str) -> bool:
+    """支援措置 in force for the person, as last delivered by the registry (``juki.residents`` v2)."""
+    r = tax_registry_row.c
+    q = sa.select(r.protected).where(r.tenant_id == uow.tenant_id, r.addressee_no == addressee_no)
+    return bool(uow.conn.execute(q.order_by(r.history_no.desc()).limit(1)).scalar())
 
 
 def _version(versions: list[dict[str, Any]], version: int | None) -> dict[str, Any]:
@@ -74,7 +83,8 @@ def router() -> APIRouter:
                 years = queries.fiscal_years(uow.conn, uow.tenant_id, addressee_no)
                 fy = _year(years, fiscal_year)
                 ctx: dict[str, Any] = {"person": person, "years": years, "fy": fy, "records": [], "versions": [],
-                                       "current": None, "schedule": [], "corrections": []}  # fmt: skip
+                                       "current": None, "schedule": [], "corrections": [],
+                                       "protected": _protected(uow, addressee_no)}  # fmt: skip
                 if fy is not None:
                     versions = tax_results.versions(uow.conn, uow.tenant_id, fy, addressee_no)
                     ctx["records"] = queries.income_records(uow.conn, uow.tenant_id, fy, addressee_no)
