@@ -166,6 +166,11 @@ def _basis(allowance: str, reason_code: str) -> list[str]:
     return own or [p for p in parts if p]
 
 
+def reason_basis(allowance: str, reason_code: str) -> str:
+    """The legal basis of a version's reason for one allowance (screens and notices alike)."""
+    return "、".join(_basis(allowance, reason_code))
+
+
 def _instruction(issuer: Issuer, allowance: str) -> tuple[str, ...]:
     return tuple(
         x.format(appeal_to=issuer.appeal_authority(allowance), municipality=issuer.name, head=issuer.head)

@@ -14,3 +14,10 @@ def test_without_the_prefecture_the_head_is_named_and_an_explicit_choice_wins():
     i = issuer_of("132012", "八王子市", appeal_to={"child_rearing_allowance": "東京都知事（福祉局）"},
                   prefecture_name="東京都")  # fmt: skip
     assert i.appeal_authority("child_rearing_allowance") == "東京都知事（福祉局）"
+
+
+def test_the_basis_shown_is_the_allowances_own_law():
+    from kikan.welfare.notices import reason_basis
+
+    assert reason_basis("child_allowance", "certify") == "児童手当法第7条・第8条"
+    assert reason_basis("child_rearing_allowance", "certify") == "児童扶養手当法第6条・第7条"

@@ -33,7 +33,7 @@ from kikan.welfare import cases as wc
 from kikan.welfare.cases.commands import month_of, parse
 from kikan.welfare.cases.model import ALLOWANCES, END_REASONS, REASONS, STATUS_LABELS
 from kikan.welfare.cases.tasks import KINDS as TASK_KINDS
-from kikan.welfare.notices import KIND_OF_REASON, TITLES, month_text
+from kikan.welfare.notices import KIND_OF_REASON, TITLES, month_text, reason_basis
 
 Reader = Annotated[Principal, Depends(Requires("welfare.read"))]
 Writer = Annotated[Principal, Depends(Requires("welfare.write"))]
@@ -73,6 +73,7 @@ def notice_title(allowance: str, reason_code: str) -> str:
 
 HELPERS: dict[str, Any] = {
     "wareki": wareki, "yen": yen, "label_month": label_month, "notice_title": notice_title,
+    "reason_basis": reason_basis,
     "ALLOWANCES": ALLOWANCES, "STATUS_LABELS": STATUS_LABELS, "END_REASONS": END_REASONS, "REASONS": REASONS,
     "TASK_KINDS": TASK_KINDS, "TASK_STATUS": TASK_STATUS, "RUN_STATUS": RUN_STATUS, "LINE_STATUS": LINE_STATUS,
 }  # fmt: skip
