@@ -10,7 +10,7 @@ every version with its notice, the case's tasks, 認定・却下 of a claim), �
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Path, Query, Request
@@ -25,10 +25,9 @@ from kikan.adapters.db.welfare_accounts import SqlSupportStore
 from kikan.adapters.db.welfare_payment_files import STATUS_LABELS as LINE_STATUS
 from kikan.adapters.db.welfare_payment_runs import run_id_of
 from kikan.adapters.db.welfare_store import SqlCaseStore
+from kikan.adapters.web.formatting import wareki, yen
 from kikan.adapters.web.views import render
-from kikan.core.calendar import WarekiError, format_wareki
 from kikan.core.errors import DomainError, FieldError, ValidationFailed
-from kikan.core.temporal import JST
 from kikan.welfare import cases as wc
 from kikan.welfare.cases.commands import month_of, parse
 from kikan.welfare.cases.model import ALLOWANCES, END_REASONS, REASONS, STATUS_LABELS
@@ -42,23 +41,6 @@ Version = Annotated[int, Path(ge=1, le=2**31 - 1)]
 PAGE = 50
 TASK_STATUS = {"open": "未処理", "done": "処理済み"}
 RUN_STATUS = {"running": "処理中", "completed": "完了"}
-
-
-def wareki(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        t = value.astimezone(JST)
-        return format_wareki(t.date()) + t.strftime(" %H:%M")
-    d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    try:
-        return format_wareki(d)
-    except WarekiError:
-        return d.isoformat()
-
-
-def yen(value: Any) -> str:
-    return "" if value is None else f"{int(value):,}円"
 
 
 def label_month(label: str | None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import Any
 
 from fastapi import Request
@@ -10,28 +9,13 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from kikan.adapters.api.deps import Principal
+from kikan.adapters.web.formatting import wareki
 from kikan.adapters.web.views import render
 from kikan.addressee.model import KINDS, LABELS, SOURCE_LABELS
-from kikan.core.calendar import WarekiError, format_wareki
 from kikan.core.errors import DomainError, FieldError
-from kikan.core.temporal import JST
 
 SEX = {"1": "男", "2": "女"}
 BUSINESS_LABELS = {"juki": "住民記録", "non_resident": "住登外者宛名番号"}
-
-
-def wareki(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        local = value.astimezone(JST)
-        return format_wareki(local.date()) + local.strftime(" %H:%M")
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    try:
-        return format_wareki(value)
-    except WarekiError:
-        return str(value.isoformat())
 
 
 HELPERS: dict[str, Any] = {"wareki": wareki, "SEX": SEX, "KINDS": KINDS, "LABELS": LABELS,

@@ -7,17 +7,16 @@ standard holds in 西暦 for 外国人住民 (生年月日, 在留期間の満�
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from kikan.adapters.api.deps import Principal
+from kikan.adapters.web.formatting import wareki
 from kikan.adapters.web.views import render
-from kikan.core.calendar import WarekiError, format_wareki
 from kikan.core.errors import DomainError, FieldError
-from kikan.core.temporal import JST
 from kikan.juki.blocks import PROCESSES, SUPPORT_STAGES
 from kikan.juki.events import REASON_BY_CODE
 
@@ -27,19 +26,6 @@ KIND = {"japanese": "日本人住民", "foreign": "外国人住民"}
 WESTERN_FOR_FOREIGN = ("birth_date", "stay_expires_on")
 FLAG_LABELS = {"support": ("支援措置", "block"), "block:error": ("抑止", "block"),
                "block:alert": ("抑止（アラート）", "alert"), "block:past_end": ("期限経過", "alert")}  # fmt: skip
-
-
-def wareki(value: Any) -> str:
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        return format_wareki(value.astimezone(JST).date()) + value.astimezone(JST).strftime(" %H:%M")
-    if isinstance(value, str):
-        value = date.fromisoformat(value[:10])
-    try:
-        return format_wareki(value)
-    except WarekiError:
-        return value.isoformat()
 
 
 def item_date(rec: Mapping[str, Any], key: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -11,10 +11,10 @@ from fastapi.responses import Response
 
 from kikan.adapters.api.deps import Principal, Requires, app_db
 from kikan.adapters.db.database import UnitOfWork
+from kikan.adapters.web.formatting import wareki, yen
 from kikan.adapters.web.views import render
-from kikan.core.calendar import WarekiError, format_wareki
 from kikan.core.errors import DomainError, FieldError
-from kikan.core.temporal import JST, SystemClock
+from kikan.core.temporal import SystemClock
 from kikan.tax.individual_resident.columns import OUTPUTS
 from kikan.tax.individual_resident.income_records import SOURCE_KINDS
 from kikan.tax.individual_resident.notices import fiscal_year_text, month_text
@@ -47,24 +47,6 @@ Today = Annotated[date, Depends(tax_today)]
 
 def open_uow(request: Request, p: Principal) -> UnitOfWork:
     return app_db(request).uow(p.ctx)
-
-
-def wareki(value: Any) -> str:
-    """A date (or timestamp, shown in JST with the time) in 和暦."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, datetime):
-        t = value.astimezone(JST)
-        return format_wareki(t.date()) + t.strftime(" %H:%M")
-    d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    try:
-        return format_wareki(d)
-    except WarekiError:
-        return d.isoformat()
-
-
-def yen(value: Any) -> str:
-    return "" if value is None else f"{int(value):,}円"
 
 
 def rounding_text(r: Mapping[str, Any], after: Any) -> str:
