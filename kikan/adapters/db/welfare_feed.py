@@ -25,6 +25,7 @@ before being copied. The residents dataset needs only ``linkage.read`` (no grant
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -194,30 +195,53 @@ class PollReport:
     applied: int
 
 
-def poll(db: Database, tenant_id: str, *, max_pages: int | None = None, page_size: int = PAGE) -> PollReport:
-    """Apply everything new in ``juki.moves``; one transaction per page (effects + ids + cursor)."""
-    ds = datasets.get(DATASET)
+def poll_changes(
+    db: Database,
+    tenant_id: str,
+    dataset: str,
+    apply_page: Callable[[Any, list[dict[str, Any]]], int],
+    *,
+    function: str,
+    source_label: str,
+    max_pages: int | None = None,
+    page_size: int = PAGE,
+    ctx: Callable[[str], TenantContext] | None = None,
+) -> PollReport:
+    """Apply everything new in a published dataset after welfare's cursor for it: one transaction per
+    page holding the effects (``apply_page`` → how many were applied), the processed ids and the cursor;
+    each page with records is audited under ``function``, as the actor of ``ctx`` (default: the
+    registry subscriber's)."""
+    ds = datasets.get(dataset)
     assert ds is not None
     pages = received = applied = 0
+    actor = ctx or context
     while max_pages is None or pages < max_pages:
-        with db.uow(context(tenant_id)) as uow:
-            cursor = load_cursor(uow)
+        with db.uow(actor(tenant_id)) as uow:
+            cursor = load_cursor(uow, dataset)
             try:
                 page = linkage_feed.read_changes(uow.conn, uow.tenant_id, ds, cursor, page_size)
             except InvalidCursor as e:
-                raise Conflict(f"住民記録の連携データの位置が一致しません（{e.message}）") from e
-            n = sum(apply_item(uow, item) for item in page.items)
+                raise Conflict(f"{source_label}の連携データの位置が一致しません（{e.message}）") from e
+            n = apply_page(uow, page.items)
             if page.next_cursor != cursor:
-                save_cursor(uow, page.next_cursor)
+                save_cursor(uow, page.next_cursor, dataset)
             if page.items:
-                uow.audit("welfare.registry.sync", "read", target_type="dataset", target_id=DATASET,
+                uow.audit(function, "read", target_type="dataset", target_id=dataset,
                           detail=f"{len(page.items)} records, {n} applied")  # fmt: skip
             uow.commit()
         pages, received, applied = pages + 1, received + len(page.items), applied + n
         if not page.has_more:
             break
-    poll_flags(db, tenant_id)
     return PollReport(pages, received, applied)
+
+
+def poll(db: Database, tenant_id: str, *, max_pages: int | None = None, page_size: int = PAGE) -> PollReport:
+    """Apply everything new in ``juki.moves`` (then the 支援措置 flags up to that position)."""
+    report = poll_changes(db, tenant_id, DATASET, lambda uow, items: sum(apply_item(uow, i) for i in items),
+                          function="welfare.registry.sync", source_label="住民記録",
+                          max_pages=max_pages, page_size=page_size)  # fmt: skip
+    poll_flags(db, tenant_id)
+    return report
 
 
 def poll_flags(db: Database, tenant_id: str, *, page_size: int = FLAGS_PAGE) -> PollReport:

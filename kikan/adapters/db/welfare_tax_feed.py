@@ -31,7 +31,6 @@ figures were replaced. Re-delivering the same tax version never overrides a late
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -44,15 +43,13 @@ from kikan.adapters.db.tables.welfare import (
     welfare_income,
     welfare_processed_item,
 )
-from kikan.adapters.db.welfare_feed import load_cursor, save_cursor
+from kikan.adapters.db.welfare_feed import PollReport, poll_changes
 from kikan.adapters.db.welfare_feed_http import DbCursorStore, DbProcessedStore
 from kikan.adapters.db.welfare_income import latest_income, write_income
 from kikan.adapters.db.welfare_store import SqlCaseStore, change_seq
-from kikan.core.errors import Conflict
 from kikan.core.tenancy import Actor, TenantContext
 from kikan.linkage import datasets
 from kikan.linkage.client import LinkageClient, Subscriber
-from kikan.linkage.errors import InvalidCursor
 from kikan.welfare.cases import tasks
 from kikan.welfare.cases import tax_income as ti
 
@@ -149,35 +146,11 @@ def _audit(uow: Any, received: int, applied: int, what: str = "records") -> None
               detail=f"{received} {what}, {applied} applied")  # fmt: skip
 
 
-@dataclass(frozen=True)
-class PollReport:
-    pages: int
-    received: int
-    applied: int
-
-
 def poll(db: Database, tenant_id: str, *, max_pages: int | None = None, page_size: int = PAGE) -> PollReport:
     """Apply everything new in ``tax.assessment_status``; one transaction per page (effects + ids + cursor)."""
-    ds = datasets.get(DATASET)
-    assert ds is not None
-    pages = received = applied = 0
-    while max_pages is None or pages < max_pages:
-        with db.uow(context(tenant_id)) as uow:
-            cursor = load_cursor(uow, DATASET)
-            try:
-                page = linkage_feed.read_changes(uow.conn, uow.tenant_id, ds, cursor, page_size)
-            except InvalidCursor as e:
-                raise Conflict(f"税務の課税状況の連携データの位置が一致しません（{e.message}）") from e
-            n = apply_items(uow, page.items)
-            if page.next_cursor != cursor:
-                save_cursor(uow, page.next_cursor, DATASET)
-            if page.items:
-                _audit(uow, len(page.items), n)
-            uow.commit()
-        pages, received, applied = pages + 1, received + len(page.items), applied + n
-        if not page.has_more:
-            break
-    return PollReport(pages, received, applied)
+    return poll_changes(db, tenant_id, DATASET, apply_items, function="welfare.tax.sync",
+                        source_label="税務の課税状況", max_pages=max_pages, page_size=page_size,
+                        ctx=context)  # fmt: skip
 
 
 def backfill(db: Database, tenant_id: str, *, page_size: int = PAGE) -> PollReport:
