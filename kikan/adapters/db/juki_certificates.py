@@ -11,29 +11,33 @@ a write transaction (on SQLite every unit of work holds the database's write loc
 1. **read** (the caller's unit of work, then rolled back): load the persons (tenant-scoped) →
    build a draft (pure, validates the request) → :func:`juki_blocks.enforce` on the printed
    persons (a refusal is audited by enforce in its own transaction and NOTHING else is written)
-   → decrypt 個人番号 only when printed → read the 発行番号 the next issue would take;
-2. **render** the PDF with that number, holding no transaction;
-3. **record** (a short unit of work of its own): enforce again (a block set meanwhile refuses;
+   → decrypt 個人番号 only when printed;
+2. **reserve** the 発行番号 in a transaction of its own (the counter row is locked only for that);
+3. **render** the PDF with that number, holding no transaction;
+4. **record** (a short unit of work of its own): enforce again (a block set meanwhile refuses;
    the release/alert audit rows land here), check the printed persons' current rows did not
-   change (else :class:`Conflict`), take the 発行番号 → 交付履歴 row → one audit row per person
-   (``juki.certificate.issue``, action ``print``) → commit. If another issue took the number
-   meanwhile, this one rolls back and renders again with the next number (after
-   :data:`NUMBER_ATTEMPTS` renders it renders under the counter lock, so it always ends). If
-   recording fails, nothing is returned: a PDF exists only for a recorded issue.
+   change (else :class:`Conflict`) → 交付履歴 row → one audit row per person
+   (``juki.certificate.issue``, action ``print``) → commit. If recording fails, nothing is
+   returned (a PDF exists only for a recorded issue) and the reserved number is recorded as 書損
+   (audit action ``void``), so every number is accounted for: issued or voided.
+
+Each issue renders exactly once, whatever the concurrency (an earlier design took the number in
+the record phase and re-rendered when another issue had taken it: under a counter-day load that
+multiplied the rendering work several times).
 
 ``issue(..., commit=False)`` (転出, 郵送請求: recorded with the caller's own work) does all of it
 in the caller's transaction.
 
 発行番号 format: ``<元号略号><和暦年>-<6 digits>``, e.g. ``R8-000123`` = the 123rd certificate the
-tenant issued in 令和8年 (calendar year). One gap-free per-tenant counter per 和暦 year
-(``tenant_counter`` name ``juki.certificate.R8``), so numbers restart at 000001 each year and at
-an era change; a rolled-back issue leaves no gap because the counter row commits with it (the
-number is taken only in the record phase).
+tenant issued in 令和8年 (calendar year). One per-tenant counter per 和暦 year (``tenant_counter``
+name ``juki.certificate.R8``), so numbers restart at 000001 each year and at an era change; a
+number is either in the 交付履歴 or voided (書損) in the access log.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -56,13 +60,13 @@ from kikan.juki.certificates import (
     build_certificate,
 )
 
+log = logging.getLogger("kikan.juki.certificates")
 FUNCTION = "juki.certificate.issue"
 CERTIFICATE_PERMISSION = "juki.certificate"
 MYNUMBER_PERMISSION = "mynumber.view"
 CHANNELS = {"counter": "窓口", "api": "API", "batch": "一括", "online": "オンライン", "post": "郵送"}
 MAX_PERSONS = 25  # the 交付履歴 column holds 25 宛名番号 (15 digits + separator)
 #: Renders of one issue before it renders under the counter lock (see :func:`issue`).
-NUMBER_ATTEMPTS = 4
 REMADE_CODE = "241"  # 改製（消除）: the last row of a 改製原住民票
 
 
@@ -107,13 +111,6 @@ def allocate_issue_no(conn: sa.Connection, tenant_id: str, today: date) -> str:
     prefix = _issue_prefix(today)
     value, _ = counters.advance(conn, tenant_id, f"juki.certificate.{prefix}")
     return f"{prefix}-{value:06d}"
-
-
-def peek_issue_no(conn: sa.Connection, tenant_id: str, today: date) -> str:
-    """The 発行番号 the next issue will take if nobody takes one first (nothing is reserved)."""
-    prefix = _issue_prefix(today)
-    value, _ = counters.peek(conn, tenant_id, f"juki.certificate.{prefix}")
-    return f"{prefix}-{value + 1:06d}"
 
 
 def _check(uow: Any, req: CertificateRequest) -> CertificateKind:
@@ -371,27 +368,37 @@ def issue(
             before_commit(uow, issued)
         return issued
     p = _prepare(uow, request, today, cipher)
-    issue_no = peek_issue_no(uow.conn, uow.tenant_id, today)
     uow.rollback()  # end the read transaction: nothing is held while the PDF is rendered
-    for attempt in range(1, NUMBER_ATTEMPTS + 1):
+    with uow.db.uow(uow.ctx) as w:  # reserve the 発行番号: the counter is locked for this moment only
+        issue_no = allocate_issue_no(w.conn, w.tenant_id, today)
+        w.commit()
+    try:
         doc = _document(p, issue_no, today)
         rendered = _render(doc, seal_png)
         with uow.db.uow(uow.ctx) as w:
             released = _enforce(w, request, p.printed, p.households, today)  # again: audits land here
             _still_current(w, p)
-            taken = allocate_issue_no(w.conn, w.tenant_id, today)
-            if taken != issue_no and attempt == NUMBER_ATTEMPTS:
-                # numbers keep being taken under us: render this one while holding the counter
-                issue_no, doc = taken, _document(p, taken, today)
-                rendered = _render(doc, seal_png)
-            if taken == issue_no:
-                issued = _record(w, p, doc, rendered, today, released)
-                if before_commit is not None:
-                    before_commit(w, issued)
-                w.commit()
-                return issued
-        issue_no = taken  # another issue took ours; ``taken`` was free when we rolled back
-    raise AssertionError("unreachable")  # pragma: no cover
+            issued = _record(w, p, doc, rendered, today, released)
+            if before_commit is not None:
+                before_commit(w, issued)
+            w.commit()
+            return issued
+    except BaseException as exc:
+        _void(uow, issue_no, exc)
+        raise
+
+
+def _void(uow: Any, issue_no: str, exc: BaseException) -> None:
+    """A reserved 発行番号 whose issue was not recorded (refused, conflicting, failed) is recorded as
+    書損 in the access log, so every number of the sequence is accounted for. Best effort: the
+    original error is what the caller sees."""
+    try:
+        with uow.db.uow(uow.ctx) as w:
+            w.audit(FUNCTION, "void", target_type="certificate", target_id=issue_no,
+                    detail=f"書損（交付せず）: {type(exc).__name__}")  # fmt: skip
+            w.commit()
+    except Exception:  # noqa: BLE001 — the database may be the reason the issue failed
+        log.warning("could not record the void of 発行番号 %s", issue_no, exc_info=True)
 
 
 def issue_move_out_certificate(

@@ -22,7 +22,7 @@ class AuditEntry:
 
     actor: str
     function: str  # e.g. "juki.resident.view", "juki.move_in"
-    action: str  # read | create | update | delete | print | export | login | deny
+    action: str  # read | create | update | delete | print | export | login | deny | void
     target_type: str = ""
     target_id: str = ""
     mynumber_shown: bool = False

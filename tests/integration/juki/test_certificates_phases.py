@@ -1,8 +1,9 @@
 """Certificate issuance renders outside the write transaction (SQLite and PostgreSQL).
 
-Read and check → render holding no transaction → record (発行番号, 交付履歴, audit) in a short
-transaction. Two issues in parallel both succeed with distinct, gap-free numbers; a block set or
-a record changed while rendering is caught at recording; a failed record returns no PDF.
+Read and check → reserve the 発行番号 → render holding no transaction → record (交付履歴, audit) in a
+short transaction. Two issues in parallel both succeed with distinct numbers, each rendered once; a
+block set or a record changed while rendering is caught at recording; a failed record returns no
+PDF and its number is voided (書損) in the access log.
 """
 
 from __future__ import annotations
@@ -94,13 +95,13 @@ def test_rendering_holds_no_transaction(db, family, monkeypatch):
 
 def test_two_issues_in_parallel_both_succeed_with_unique_numbers(db, family, monkeypatch):
     both_rendering = threading.Barrier(2, timeout=20)
-    while_rendering(monkeypatch, both_rendering.wait)  # both read the same next number, then render
+    while_rendering(monkeypatch, both_rendering.wait)  # both have reserved a number and render at once
     req = jc.CertificateRequest("resident_copy", addressee_nos=("A1",))
     with ThreadPoolExecutor(2) as pool:
         results = list(pool.map(lambda _: issue(db, family, req), range(2)))
     numbers = sorted(r.issue_no for r in results)
     assert numbers == ["R8-000001", "R8-000002"]
-    for r in results:  # each PDF carries its own number (the loser rendered again)
+    for r in results:  # each PDF carries its own number, rendered once
         assert f"発行番号 {r.issue_no}" in text(r.pdf)
     rows = issues(db, family)
     assert [r.issue_no for r in rows] == numbers and {r.sha256 for r in rows} == {r.sha256 for r in results}
@@ -120,7 +121,11 @@ def test_many_parallel_issues_on_postgres(db, family):
     assert len(issues(db, family)) == 8 and counter(db, family) == 8
 
 
-def test_a_failed_record_returns_no_pdf_and_takes_no_number(db, family, monkeypatch):
+def voided(db, ctx) -> list[str]:
+    return [a.target_id for a in audits(db, ctx, jc.FUNCTION) if a.action == "void"]
+
+
+def test_a_failed_record_returns_no_pdf_and_voids_its_number(db, family, monkeypatch):
     real = jc._record
 
     def broken(*a, **kw):
@@ -130,18 +135,33 @@ def test_a_failed_record_returns_no_pdf_and_takes_no_number(db, family, monkeypa
     monkeypatch.setattr(jc, "_record", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         issue(db, family, jc.CertificateRequest("resident_copy", household_no="H1"))
-    assert issues(db, family) == [] and audits(db, family, jc.FUNCTION) == [] and not counter(db, family)
+    assert issues(db, family) == [] and counter(db, family) == 1
+    assert voided(db, family) == ["R8-000001"]  # 書損: the number is accounted for, nothing was issued
+    assert [a.action for a in audits(db, family, jc.FUNCTION)] == ["void"]
     monkeypatch.setattr(jc, "_record", real)
     assert (
-        issue(db, family, jc.CertificateRequest("resident_copy", household_no="H1")).issue_no == "R8-000001"
+        issue(db, family, jc.CertificateRequest("resident_copy", household_no="H1")).issue_no == "R8-000002"
     )
+
+
+def test_each_issue_renders_once_under_contention(db, family, monkeypatch):
+    renders: list[int] = []
+    real = jc._render
+    monkeypatch.setattr(jc, "_render", lambda *a, **kw: (renders.append(1), real(*a, **kw))[1])
+    both_rendering = threading.Barrier(2, timeout=20)
+    while_rendering(monkeypatch, both_rendering.wait)
+    req = jc.CertificateRequest("resident_copy", household_no="H1")
+    with ThreadPoolExecutor(2) as pool:
+        results = list(pool.map(lambda _: issue(db, family, req), range(2)))
+    assert len(results) == 2 and len(renders) == 2 and voided(db, family) == []
 
 
 def test_a_support_measure_set_while_rendering_refuses_the_issue(db, family, monkeypatch):
     while_rendering(monkeypatch, lambda: add_block(db, family, person="A2", kind="support"))
     with pytest.raises(Blocked, match="支援措置"):
         issue(db, family, jc.CertificateRequest("resident_copy", household_no="H1"))
-    assert issues(db, family) == [] and audits(db, family, jc.FUNCTION) == []
+    assert issues(db, family) == [] and voided(db, family) == ["R8-000001"]
+    assert [a.action for a in audits(db, family, jc.FUNCTION)] == ["void"]
     assert [(a.action, a.target_id) for a in audits(db, family, "juki.block.enforce")] == [("deny", "A2")]
 
 
@@ -155,7 +175,7 @@ def test_a_record_changed_while_rendering_is_a_conflict(db, family, monkeypatch)
     assert issues(db, family) == []
     monkeypatch.undo()
     got = issue(db, family, jc.CertificateRequest("resident_copy", addressee_nos=("A1",)))
-    assert "太朗" in text(got.pdf) and got.issue_no == "R8-000001"
+    assert "太朗" in text(got.pdf) and got.issue_no == "R8-000002" and voided(db, family) == ["R8-000001"]
 
 
 def test_reissue_and_flows_in_the_callers_transaction_still_work(db, ctx):
