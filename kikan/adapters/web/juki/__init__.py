@@ -11,11 +11,12 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from kikan.adapters.web.juki import blocks, certificates, moves, resident, search, stats
+    from kikan.adapters.web.juki import blocks, certificates, moves, remake, resident, search, stats
 
     return [
         search.router(),
         resident.router(),
+        remake.router(),
         moves.router(),
         blocks.router(),
         certificates.router(),

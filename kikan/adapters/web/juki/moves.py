@@ -61,7 +61,7 @@ def _primary_household(uow: Any, spec: FormSpec, values: dict[str, str], lists: 
     return str(snap["household_no"]) if snap else ""
 
 
-def _context(
+def form_context(
     request: Request,
     p: Principal,
     kind: MoveKind,
@@ -144,7 +144,7 @@ def router() -> APIRouter:
                 lists["addressee_nos"] = [addressee_no]
         if household_no:
             values["household_no" if "household_no" in names else "ui_household_no"] = household_no
-        ctx = _context(request, p, kind, spec, values, lists, today=today, errors=[], fresh=True)
+        ctx = form_context(request, p, kind, spec, values, lists, today=today, errors=[], fresh=True)
         return page(request, "move_form.html", ctx, p)
 
     @r.post("/{slug}")
@@ -164,7 +164,7 @@ def router() -> APIRouter:
         if action in ("add_person", "load"):
             if action == "add_person":
                 values["person_count"] = str(int(values.get("person_count") or 1) + 1)
-            ctx = _context(
+            ctx = form_context(
                 request, p, kind, spec, values, lists, today=today, errors=[], fresh=action == "load"
             )
             return page(request, "move_form.html", ctx, p)
@@ -172,7 +172,7 @@ def router() -> APIRouter:
             cmd = build(kind.model, command_data(values, spec, lists))
             result = run_move(request, p, kind, cmd, today)
         except DomainError as exc:
-            ctx = _context(
+            ctx = form_context(
                 request, p, kind, spec, values, lists, today=today, errors=errors_of(exc), fresh=False
             )
             return page(request, "move_form.html", ctx, p, status=exc.status)

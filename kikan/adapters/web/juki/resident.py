@@ -1,7 +1,9 @@
-"""住民の照会 screen (標準仕様書 2 照会): current items, household, full 異動履歴, 抑止・支援措置.
+"""住民の照会 screen (標準仕様書 2 照会): current items, household, full 異動履歴, 抑止・支援措置,
+and the person's 改製原住民票 (each with the issue of its copy).
 
 One page load reads the record (audited, with whether the 個人番号 was shown), the history
-(audited), and the blocks of the person and of the household (audited by the block service).
+(audited), the blocks of the person and of the household (audited by the block service) and the
+改製原住民票 (audited, as for the API).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from fastapi.responses import Response
 
 from kikan.adapters.api.deps import Principal, Requires
 from kikan.adapters.api.routes.juki_common import Today, open_uow
-from kikan.adapters.api.routes.juki_queries import resident_history, resident_view
+from kikan.adapters.api.routes.juki_queries import remade_originals, resident_history, resident_view
 from kikan.adapters.db.juki_blocks import SqlBlockStore
 from kikan.adapters.web.juki.render import KIND, SEX, STATUS, error_page, event_name, item_date, page
 from kikan.core.errors import DomainError
@@ -45,6 +47,8 @@ MOVE_LINKS = (("move-within", "転居"), ("move-out", "転出"), ("death", "死�
               ("household-head", "世帯主変更"), ("household-change", "世帯変更"), ("correction", "職権修正等"),
               ("cancel", "異動の取消し"), ("individual-number", "個人番号の変更"), ("former-surname", "旧氏"),
               ("birth", "出生（この世帯）"))  # fmt: skip
+#: 改製・再製 (:mod:`kikan.adapters.web.juki.remake`), under the resident's own path.
+REBUILD_LINKS = (("remake", "改製"), ("reproduce", "再製"))
 
 
 def _value(rec: Mapping[str, Any], item: Item) -> str:
@@ -97,6 +101,7 @@ def router() -> APIRouter:
                 v = resident_view(uow, addressee_no, today=today, show_number=show_individual_number)
                 history = resident_history(uow, addressee_no, today=today)
                 blocks = _blocks(uow, today, addressee_no, v.record.get("household_no"))
+                originals = remade_originals(uow, addressee_no, today=today)
                 uow.commit()
         except DomainError as exc:
             return error_page(request, p, exc, title="住民の照会")
@@ -104,7 +109,7 @@ def router() -> APIRouter:
         ctx = {
             "title": f"住民の照会 {rec.get('family_name') or ''}{rec.get('given_name') or ''}", "nav": "search",
             "v": v, "rec": rec, "groups": item_groups(rec), "history": list(reversed(history)), "blocks": blocks,
-            "move_links": MOVE_LINKS, "status_label": STATUS.get(rec.get("status") or "", ""),
+            "originals": list(reversed(originals)), "move_links": MOVE_LINKS, "rebuild_links": REBUILD_LINKS, "status_label": STATUS.get(rec.get("status") or "", ""),
             "kind_label": KIND.get(rec.get("resident_kind") or "", ""),
         }  # fmt: skip
         return page(request, "resident.html", ctx, p)
