@@ -108,3 +108,17 @@ KINDS: tuple[MoveKind, ...] = (
 # fmt: on
 
 KIND_BY_SLUG: dict[str, MoveKind] = {k.slug: k for k in KINDS}
+
+#: 改製・再製: 異動 of the registry's own making, answered like every other 異動 (same route shape,
+#: Idempotency-Key) but with their own staff forms (not in the 異動入力 menu of :data:`KINDS`).
+REMAKE_KINDS: tuple[MoveKind, ...] = (
+    MoveKind(
+        "remake", "改製", s.RemakeRecord, s.remake_record,
+        "住民票を改製します。現在の住民票は改製原住民票（除票）として保存され、新しい住民票は現在の記載事項のみを移記します（異動日＝改製日）。",
+        group="職権",
+    ),
+    MoveKind(
+        "reproduce", "再製", s.ReproduceRecord, s.reproduce_record,
+        "滅失・き損した住民票を再製します（異動日＝再製日、再製の理由・資料を記録）。", group="職権",
+    ),
+)  # fmt: skip

@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from kikan.adapters.api import idempotency
 from kikan.adapters.api.deps import Principal, Requires
 from kikan.adapters.api.idempotency import IdempotencyKey
-from kikan.adapters.api.routes.juki_catalog import KINDS, MoveKind
+from kikan.adapters.api.routes.juki_catalog import KINDS, REMAKE_KINDS, MoveKind
 from kikan.adapters.api.routes.juki_common import API_PREFIX, TAGS, FieldMessage, JukiRoute, Today, open_uow
 from kikan.juki.events import REASON_BY_CODE
 from kikan.juki.services import Command, MoveResult
@@ -86,7 +86,7 @@ def _endpoint(kind: MoveKind) -> Any:
 
 def router() -> APIRouter:
     r = APIRouter(prefix=API_PREFIX + "/moves", tags=TAGS, route_class=JukiRoute)
-    for kind in KINDS:
+    for kind in (*KINDS, *REMAKE_KINDS):
         r.add_api_route(
             f"/{kind.slug}",
             _endpoint(kind),

@@ -1,7 +1,7 @@
 """改製・再製 API, next to the other 異動 (``/api/v1/juki/moves/…``), and the 改製原住民票 reads.
 
-- ``POST /moves/remake`` (改製) and ``POST /moves/reproduce`` (再製): one 異動 each, answered like
-  every other 異動 (:class:`MoveResultOut`), with the same optional ``Idempotency-Key``.
+- ``POST /moves/remake`` (改製) and ``POST /moves/reproduce`` (再製) are served with every other 異動
+  by :mod:`juki_move_api` (:data:`juki_catalog.REMAKE_KINDS`).
 - ``POST /moves/remake-batch``: 一括改製 of the tenant or one 町字 as of a 改製日. Each call does up
   to ``limit`` households and says whether any are left; calling again continues, and once all
   are done a call changes nothing (see :func:`kikan.juki.services.remake_batch`).
@@ -16,14 +16,10 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from kikan.adapters.api import idempotency
 from kikan.adapters.api.deps import Principal, Requires
-from kikan.adapters.api.idempotency import IdempotencyKey
 from kikan.adapters.api.routes.juki_common import API_PREFIX, TAGS, JukiRoute, Today, open_uow
-from kikan.adapters.api.routes.juki_move_api import MoveResultOut
 from kikan.adapters.api.routes.juki_queries import remade_originals
 from kikan.adapters.api.routes.juki_read_api import ITEM_NAMES, HistoryOut, history_out
 from kikan.juki import services as s
@@ -32,13 +28,6 @@ WRITE, READ = "juki.write", "juki.read"
 MAX_BATCH = 5000
 Writer = Annotated[Principal, Depends(Requires(WRITE))]
 Reader = Annotated[Principal, Depends(Requires(READ))]
-_RESPONSES: dict[int | str, dict[str, Any]] = {
-    **idempotency.RESPONSES,
-    409: {"description": "他の職員が先に同じ世帯を更新した（世帯の版が古い）、"
-          "又は同じ Idempotency-Key の要求を処理中（idempotency_key_in_flight）"},
-    403: {"description": "権限がない、または異動入力抑止"},
-    422: {"description": "入力内容の誤り（項目名と内容）。何も書き込まれない"},
-}
 
 
 class RemakeBatchIn(BaseModel):
@@ -80,40 +69,6 @@ class RemadeOriginalOut(BaseModel):
 
 def router() -> APIRouter:
     r = APIRouter(prefix=API_PREFIX, tags=TAGS, route_class=JukiRoute)
-
-    @r.post(
-        "/moves/remake", status_code=201, response_model=MoveResultOut, summary="改製", responses=_RESPONSES
-    )
-    def remake(
-        request: Request, body: s.RemakeRecord, p: Writer, today: Today, keyed: IdempotencyKey
-    ) -> MoveResultOut | Response:
-        """住民票を改製します。現在の住民票は改製原住民票（除票）として保存され、新しい住民票は現在の記載事項のみを移記します（異動日＝改製日）。"""
-        if keyed is not None:
-            return idempotency.run_json(request, p, keyed, status_code=201,
-                                        work=lambda uow: MoveResultOut.of(s.remake_record(body, uow, today=today)))  # fmt: skip
-        with open_uow(request, p) as uow:
-            result = s.remake_record(body, uow, today=today)
-            uow.commit()
-        return MoveResultOut.of(result)
-
-    @r.post(
-        "/moves/reproduce",
-        status_code=201,
-        response_model=MoveResultOut,
-        summary="再製",
-        responses=_RESPONSES,
-    )
-    def reproduce(
-        request: Request, body: s.ReproduceRecord, p: Writer, today: Today, keyed: IdempotencyKey
-    ) -> MoveResultOut | Response:
-        """滅失・き損した住民票を再製します（異動日＝再製日、再製の理由・資料を記録）。"""
-        if keyed is not None:
-            return idempotency.run_json(request, p, keyed, status_code=201,
-                                        work=lambda uow: MoveResultOut.of(s.reproduce_record(body, uow, today=today)))  # fmt: skip
-        with open_uow(request, p) as uow:
-            result = s.reproduce_record(body, uow, today=today)
-            uow.commit()
-        return MoveResultOut.of(result)
 
     @r.post("/moves/remake-batch", response_model=RemakeBatchOut, summary="一括改製")
     def remake_batch(request: Request, body: RemakeBatchIn, p: Writer, today: Today) -> RemakeBatchOut:

@@ -21,7 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from kikan.adapters.api.deps import Principal, Requires
-from kikan.adapters.api.routes.juki_catalog import MoveKind
+from kikan.adapters.api.routes.juki_catalog import REMAKE_KINDS, MoveKind
 from kikan.adapters.api.routes.juki_certificate_api import CertificateIn, issue_pdf
 from kikan.adapters.api.routes.juki_common import Today, open_uow
 from kikan.adapters.api.routes.juki_move_api import MoveResultOut, run_move
@@ -40,17 +40,7 @@ Writer = Annotated[Principal, Depends(Requires(WRITE))]
 Clerk = Annotated[Principal, Depends(Requires(CERTIFICATE))]
 _TARGETS = Members("ui_household_no", select="addressee_nos", select_label="対象者")
 
-KINDS: dict[str, MoveKind] = {
-    "remake": MoveKind(
-        "remake", "改製", s.RemakeRecord, s.remake_record,
-        "住民票を改製します。現在の住民票は改製原住民票（除票）として保存され、新しい住民票は現在の記載事項のみを移記します（異動日＝改製日）。",
-        group="職権",
-    ),
-    "reproduce": MoveKind(
-        "reproduce", "再製", s.ReproduceRecord, s.reproduce_record,
-        "滅失・き損した住民票を再製します（異動日＝再製日、再製の理由・資料を記録）。", group="職権",
-    ),
-}  # fmt: skip
+KINDS: dict[str, MoveKind] = {k.slug: k for k in REMAKE_KINDS}
 SPECS: dict[str, FormSpec] = {
     "remake": FormSpec((
         Section("改製日・理由", (Input("event_on", label="改製日", kind="date", required=True),
