@@ -71,3 +71,14 @@ def browser_page() -> Iterator:  # type: ignore[type-arg]
 def screenshot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def log_in(page, url: str, login: str, password: str = "") -> None:  # type: ignore[no-untyped-def]
+    """Open ``url`` (which redirects to the login page), log in and wait to be back on ``url``."""
+    from tests.conftest import TEST_PASSWORD
+
+    page.goto(url)
+    page.get_by_label("ログインID").fill(login)
+    page.get_by_label("パスワード").fill(password or TEST_PASSWORD)
+    page.get_by_role("button", name="ログイン").click()
+    page.wait_for_url(url)

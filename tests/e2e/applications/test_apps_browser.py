@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD, make_staff
-from tests.e2e.browser import browser_page, live_server, screenshot
+from tests.conftest import make_staff
+from tests.e2e.browser import browser_page, live_server, log_in, screenshot
 from tests.integration.applications.apps_support import HANAKO, seed, today
 
 pytestmark = pytest.mark.browser
@@ -137,11 +137,7 @@ def test_resident_files_move_out_and_clerk_applies_it(db, app, tenant_id):
         page.set_viewport_size({"width": 1280, "height": 900})
 
         # --- the clerk -----------------------------------------------------------------------
-        page.goto(f"{base}/applications")
-        page.get_by_label("ログインID").fill(login)
-        page.get_by_label("パスワード").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
-        page.wait_for_url(f"{base}/applications")
+        log_in(page, f"{base}/applications", login)
         page.get_by_role("link", name="受付（未着手）").click()
         assert page.locator("h1").inner_text() == "申請一覧" and "1件" in page.locator("#h-results").inner_text()
         screenshot(page, "apply_staff_queue")

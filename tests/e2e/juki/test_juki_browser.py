@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD, make_staff
-from tests.e2e.browser import browser_page, live_server, screenshot
+from tests.conftest import make_staff
+from tests.e2e.browser import browser_page, live_server, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -16,11 +16,7 @@ def test_registry_supervisor_flow_in_chromium(db, app, tenant_id):
         pytest.skip("browser flows run once, on the embedded database")
     login = make_staff(db, tenant_id, ["registry_supervisor"])
     with live_server(app) as base, browser_page() as page:
-        page.goto(base + "/juki/moves/move-in")
-        page.get_by_label("ログインID").fill(login)
-        page.get_by_label("パスワード").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
-        page.wait_for_url(base + "/juki/moves/move-in")
+        log_in(page, base + "/juki/moves/move-in", login)
         assert page.locator("h1").inner_text() == "転入"
 
         # 転入 through the form

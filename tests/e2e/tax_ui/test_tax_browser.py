@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD, make_staff
-from tests.e2e.browser import browser_page, live_server, screenshot
+from tests.conftest import make_staff
+from tests.e2e.browser import browser_page, live_server, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +17,7 @@ def test_tax_clerk_opens_a_taxpayer_and_the_trace_in_chromium(db, tax_app, town)
         pytest.skip("browser flows run once, on the embedded database")
     login = make_staff(db, town.tenant_id, ["tax_clerk"])
     with live_server(tax_app) as base, browser_page() as page:
-        page.goto(base + "/tax")
-        page.get_by_label("ログインID").fill(login)
-        page.get_by_label("パスワード").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
-        page.wait_for_url(base + "/tax")
+        log_in(page, base + "/tax", login)
         assert page.locator("h1").inner_text() == "納税義務者の検索"
 
         page.get_by_label("カナ", exact=True).fill("ﾜﾀﾅﾍﾞ")
@@ -64,11 +60,7 @@ def test_tax_clerk_enters_income_previews_and_applies_a_correction_in_chromium(d
     no = town.nos["salaried_c"]
     login = make_staff(db, town.tenant_id, ["tax_clerk"])
     with live_server(tax_app) as base, browser_page() as page:
-        page.goto(f"{base}/tax/taxpayers/{no}")
-        page.get_by_label("ログインID").fill(login)
-        page.get_by_label("パスワード").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
-        page.wait_for_url(f"{base}/tax/taxpayers/{no}")
+        log_in(page, f"{base}/tax/taxpayers/{no}", login)
 
         page.get_by_role("link", name="所得情報の登録").click()
         assert page.locator("h1").inner_text().startswith("所得情報の登録")

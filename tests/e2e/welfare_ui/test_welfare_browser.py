@@ -6,8 +6,8 @@ from __future__ import annotations
 import pypdfium2 as pdfium
 import pytest
 
-from tests.conftest import TEST_PASSWORD, make_staff
-from tests.e2e.browser import browser_page, live_server, screenshot
+from tests.conftest import make_staff
+from tests.e2e.browser import browser_page, live_server, log_in, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -17,11 +17,7 @@ def test_welfare_clerk_opens_a_case_and_downloads_its_notice(db, app, town):
         pytest.skip("browser flows run once, on the embedded database")
     login = make_staff(db, town.tenant_id, ["welfare_clerk"])
     with live_server(app) as base, browser_page() as page:
-        page.goto(base + "/welfare/cases")
-        page.get_by_label("ログインID").fill(login)
-        page.get_by_label("パスワード").fill(TEST_PASSWORD)
-        page.get_by_role("button", name="ログイン").click()
-        page.wait_for_url(base + "/welfare/cases")
+        log_in(page, base + "/welfare/cases", login)
         assert page.locator("h1").inner_text() == "受給者台帳の一覧"
         assert page.locator("table.cases tbody tr").count() == 2
 
