@@ -114,7 +114,6 @@ REASON_BY_CODE: dict[str, Reason] = {r.code: r for r in REASONS}
 #: force is the rows from the last such row on; the rows before it (ending with 改製（消除）/
 #: 再製（消除）) are the 改製前の住民票 (改製原住民票) / 再製前の住民票.
 NEW_RECORD_CODES: frozenset[str] = frozenset({"141", "151"})
-CLOSING_CODES: dict[str, str] = {"141": "241", "151": "251"}
 EVENT_TYPES: frozenset[str] = frozenset(r.event_type for r in REASONS)
 
 

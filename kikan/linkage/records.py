@@ -200,10 +200,6 @@ def tax_status(record: Mapping[str, Any]) -> dict[str, Any]:
     return {n: record.get(n) for n in TAX_STATUS_ITEMS}
 
 
-def tax_status_id(data: Mapping[str, Any]) -> str:
-    return f"{data['fiscal_year']}-{data['addressee_no']}-{data['version']}"
-
-
 def tax_household(record: Mapping[str, Any]) -> dict[str, Any]:
     """A ``tax.household_status`` record: the tax business's 世帯 record, the listed items only."""
     return {n: record.get(n) for n in TAX_HOUSEHOLD_ITEMS}

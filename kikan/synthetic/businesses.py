@@ -35,7 +35,6 @@ from kikan.adapters.db import applications_intake, linkage_clients, welfare_feed
 from kikan.adapters.db import tax_income_store as income_store
 from kikan.adapters.db.database import Database
 from kikan.adapters.db.tables.applications import application
-from kikan.adapters.db.tables.linkage import linkage_client, linkage_grant
 from kikan.adapters.db.tables.tax import tax_assessment_run, tax_income_record
 from kikan.adapters.db.tables.welfare import welfare_case, welfare_payment_run, welfare_task
 from kikan.adapters.db.tax_registry_source import DbRegistryReader, sync_registry
@@ -44,7 +43,7 @@ from kikan.adapters.db.welfare_accounts import SqlSupportStore
 from kikan.adapters.db.welfare_payment_runs import run_payment
 from kikan.adapters.db.welfare_store import SqlCaseStore
 from kikan.applications import catalog, validate_submission
-from kikan.core.errors import DomainError
+from kikan.core.errors import DomainError, NotFound
 from kikan.core.identity import individual_number, resident_record_code
 from kikan.core.tenancy import Actor, TenantContext
 from kikan.juki import services as juki
@@ -543,19 +542,13 @@ def _applications(db: Database, ctx: TenantContext, today: date, families: list[
 
 def _linkage(db: Database, tenant_id: str, report: BusinessReport) -> None:
     cid = f"demo-{tenant_id}"
-    with db.control() as conn:
-        exists = conn.execute(sa.select(linkage_client.c.client_id).where(linkage_client.c.client_id == cid)).first()
-    if exists:  # the secret is never shown again: a new one, as the demo passwords are
+    try:  # the secret is never shown again: a new one on every start, as the demo passwords are
         secret = linkage_clients.rotate(db, cid)
         report.skipped.append("linkage client")
-    else:
+    except NotFound:
         cid, secret = linkage_clients.register(db, "デモ 連携先システム", client_id=cid, by=DEMO_ACTOR.actor_id)
-    with db.control() as conn:
-        g = linkage_grant.c
-        held = {d for (d,) in conn.execute(sa.select(g.dataset).where(g.client_id == cid, g.tenant_id == tenant_id))}
-    for dataset in LINKAGE_DATASETS:
-        if dataset not in held:
-            linkage_clients.grant(db, cid, tenant_id, dataset, by=DEMO_ACTOR.actor_id)
+    for dataset in LINKAGE_DATASETS:  # idempotent: a grant held already is kept as it is
+        linkage_clients.grant(db, cid, tenant_id, dataset, by=DEMO_ACTOR.actor_id)
     report.client_id, report.client_secret = cid, secret
 
 

@@ -18,8 +18,9 @@ from datetime import date
 from typing import Any
 
 from kikan.core.calendar import WarekiError, format_wareki, to_wareki
-from kikan.welfare import MONTH_MAX, month_start
+from kikan.welfare import MONTH_MAX, month_index, month_start
 
+from .cases.commands import month_of
 from .cases.model import ALLOWANCE_CODES, ALLOWANCES, END_REASONS, REASONS, CaseState
 
 #: Which notice a version's reason issues (``claim`` issues none: it is the resident's request).
@@ -162,7 +163,7 @@ def _basis(allowance: str, reason_code: str) -> list[str]:
     text = REASONS.get(reason_code, ("", ""))[1]
     law = "児童手当法" if allowance == "child_allowance" else "児童扶養手当法"
     parts = [p.strip() for p in text.split(" / ")]
-    own = [p for p in parts if p.startswith(law) and not (law == "児童手当法" and p.startswith("児童扶養"))]
+    own = [p for p in parts if p.startswith(law)]
     return own or [p for p in parts if p]
 
 
@@ -232,22 +233,22 @@ def decision_notice(
     elif kind == "revision":
         before = int(previous["monthly_amount"]) if previous is not None else 0
         lead = f"あなたの{label}の額を、次のとおり改定しましたので通知します。"
-        items += [("改定年月", month_text(_idx(valid_from))),
+        items += [("改定年月", month_text(month_index(valid_from))),
                   ("改定前の手当月額", yen(before)), ("改定後の手当月額", yen(amount)),
                   ("改定の理由", str(version["reason"]))]  # fmt: skip
         basis.append(AMOUNT_BASIS[allowance])
     elif kind == "suspend":
         s = state.suspensions[-1] if state.suspensions else None
         lead = f"あなたの{label}について、次のとおり支給を停止しますので通知します。"
-        items += [("支給停止の期間", _span(s.from_month, s.until_month) if s else month_text(_idx(valid_from)) + "から"),
+        items += [("支給停止の期間", _span(s.from_month, s.until_month) if s else month_text(month_index(valid_from)) + "から"),
                   ("支給停止の理由", (s.reason if s and s.reason else str(version["reason"])))]  # fmt: skip
     elif kind == "resume":
         lead = f"あなたの{label}の支給停止を、次のとおり解除しますので通知します。"
-        items += [("支給を再開する月", month_text(_idx(valid_from))), ("手当月額", yen(amount))]
+        items += [("支給を再開する月", month_text(month_index(valid_from))), ("手当月額", yen(amount))]
     else:  # extinguish
         lead = f"あなたの{label}の受給資格が、次のとおり消滅しましたので通知します。"
         reason = END_REASONS.get(state.end_reason or "", "") or str(version["reason"])
-        last = _idx(state.ended_on) if state.ended_on else version.get("end_month")
+        last = month_index(state.ended_on) if state.ended_on else version.get("end_month")
         items += [("消滅年月日", wareki(state.ended_on)), ("消滅の事由", reason),
                   ("支給の最終月", month_text(last))]  # fmt: skip
         notes.append("消滅した月分までの手当は、次の支払期月にお支払いします。")
@@ -277,7 +278,7 @@ def payment_notice(
     ("YYYY-MM,…"), ``status``, ``bank_name``/``branch_name``/``account_no``)."""
     label = ALLOWANCES[allowance]
     months = [m for m in str(line.get("months") or "").split(",") if m]
-    month_list = "・".join(month_text(int(m[:4]) * 12 + int(m[5:7]) - 1) for m in months)
+    month_list = "・".join(month_text(month_of(m, "months")) for m in months)
     status = str(line.get("status", ""))
     items: list[tuple[str, str]] = [
         ("受給者番号", case_id), ("支払期月", month_text(payment_month).removesuffix("分")),
@@ -304,10 +305,6 @@ def payment_notice(
         basis=(PAYMENT_BASIS[allowance], AMOUNT_BASIS[allowance]),
         instruction=(PAYMENT_APPEAL_LEAD, *_instruction(issuer, allowance)), notes=tuple(notes),
     )  # fmt: skip
-
-
-def _idx(day: date) -> int:
-    return day.year * 12 + day.month - 1
 
 
 def _span(first: int, last: int | None) -> str:

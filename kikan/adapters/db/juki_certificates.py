@@ -66,7 +66,6 @@ CERTIFICATE_PERMISSION = "juki.certificate"
 MYNUMBER_PERMISSION = "mynumber.view"
 CHANNELS = {"counter": "窓口", "api": "API", "batch": "一括", "online": "オンライン", "post": "郵送"}
 MAX_PERSONS = 25  # the 交付履歴 column holds 25 宛名番号 (15 digits + separator)
-#: Renders of one issue before it renders under the counter lock (see :func:`issue`).
 REMADE_CODE = "241"  # 改製（消除）: the last row of a 改製原住民票
 
 

@@ -133,8 +133,7 @@ def _tax_status_items(
     rows = tax_published.expand_event(conn, tenant_id, e, skip, n)
     out = []
     for r in rows:
-        data = records.tax_status(r["data"])
-        out.append(records.item(records.tax_status_id(data), data, **_envelope(e)))
+        out.append(records.item(r["id"], records.tax_status(r["data"]), **_envelope(e)))
     if len(rows) < min(n, total - skip):  # fewer rows than the event announced: the event ends here
         total = skip + len(rows)
     return out, total
@@ -256,7 +255,7 @@ def _tax_status_snapshot(
     conn: sa.Connection, tenant_id: str, ds: Dataset, cur: SnapshotCursor, n: int
 ) -> list[dict[str, Any]]:
     rows = tax_published.status_after_key(conn, tenant_id, _year_key(cur.last_key), n)
-    return [records.item(records.tax_status_id(d), d) for d in map(records.tax_status, rows)]
+    return [records.item(tax_published.status_id(r), records.tax_status(r)) for r in rows]
 
 
 def _tax_household_snapshot(

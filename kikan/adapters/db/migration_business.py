@@ -31,9 +31,9 @@ from typing import Any
 import sqlalchemy as sa
 
 from kikan.adapters.db import characters_gaiji_queries as gq
+from kikan.adapters.db import linkage_sources, tax_income_store
 from kikan.adapters.db import migration_import as mi
 from kikan.adapters.db import migration_runs as runs
-from kikan.adapters.db import tax_income_store
 from kikan.adapters.db.database import Database, UnitOfWork
 from kikan.adapters.db.tables.juki import juki_resident
 from kikan.adapters.db.tables.tax import tax_income_record, tax_income_relative, tax_non_resident_holder
@@ -155,13 +155,10 @@ def _check_existing(
 
 def _households(db: Database, ctx: TenantContext, nos: list[str]) -> dict[str, str | None]:
     """The recipients' current 世帯番号 (the registry's, as the case records it)."""
-    r = juki_resident.c
     out: dict[str, str | None] = {}
     with db.uow(ctx) as uow:
         for i in range(0, len(nos), 5000):
-            q = sa.select(r.addressee_no, r.household_no).where(r.tenant_id == uow.tenant_id,
-                                                                r.addressee_no.in_(nos[i : i + 5000]))  # fmt: skip
-            out.update({a: h for a, h in uow.conn.execute(q)})
+            out.update(linkage_sources.household_of(uow.conn, uow.tenant_id, nos[i : i + 5000]))
         uow.commit()
     return out
 

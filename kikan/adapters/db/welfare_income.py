@@ -39,23 +39,25 @@ class SqlIncomeSource:
         self.uow, self.known_seq = uow, known_seq
 
     def income(self, addressee_no: str, year: int) -> IncomeFacts | None:
-        i = welfare_income.c
-        q = sa.select(welfare_income).where(i.tenant_id == self.uow.tenant_id, i.addressee_no == addressee_no,
-                                            i.income_year == year)  # fmt: skip
-        if self.known_seq is not None:
-            q = q.where(i.change_seq <= self.known_seq)
-        row = self.uow.conn.execute(q.order_by(i.version.desc()).limit(1)).mappings().first()
-        if row is None:
-            return None
-        return IncomeFacts(int(row["total_income"]), {k: int(row[k]) for k in INCOME_ITEMS})
+        got = _latest_version(self.uow, addressee_no, year, self.known_seq)
+        return got[1] if got else None
 
 
 def latest_income(uow: Any, addressee_no: str, year: int) -> tuple[str, IncomeFacts] | None:
     """The source and facts of the person's latest income version of ``year`` (None = none yet)."""
+    return _latest_version(uow, addressee_no, year)
+
+
+def _latest_version(
+    uow: Any, addressee_no: str, year: int, known_seq: int | None = None
+) -> tuple[str, IncomeFacts] | None:
+    """(source, facts) of the latest version of ``year`` (as of ``known_seq`` when given)."""
     i = welfare_income.c
     q = sa.select(welfare_income).where(i.tenant_id == uow.tenant_id, i.addressee_no == addressee_no,
-                                        i.income_year == year).order_by(i.version.desc()).limit(1)  # fmt: skip
-    row = uow.conn.execute(q).mappings().first()
+                                        i.income_year == year)  # fmt: skip
+    if known_seq is not None:
+        q = q.where(i.change_seq <= known_seq)
+    row = uow.conn.execute(q.order_by(i.version.desc()).limit(1)).mappings().first()
     if row is None:
         return None
     return str(row["source"]), IncomeFacts(int(row["total_income"]), {k: int(row[k]) for k in INCOME_ITEMS})

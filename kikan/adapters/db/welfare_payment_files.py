@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 from datetime import date
 from typing import Any
 
@@ -14,6 +15,7 @@ import sqlalchemy as sa
 
 from kikan.adapters.db.tables.welfare import welfare_payment_file, welfare_payment_line
 from kikan.adapters.db.tax_frames import read_frame
+from kikan.core.spreadsheet import FORMULA_PREFIXES
 from kikan.welfare import month_label, month_start, zengin
 from kikan.welfare.cases.model import ALLOWANCE_CODES, ALLOWANCES
 from kikan.welfare.payments.compute import customer_code2
@@ -53,11 +55,14 @@ def file_names(allowance: str, pay: int) -> dict[str, str]:
     }
 
 
+_FORMULA_START = "^([" + "".join(re.escape(c) for c in FORMULA_PREFIXES) + "])"
+
+
 def safe_text_columns(df: pl.DataFrame) -> pl.DataFrame:
     """A text cell a spreadsheet would read as a formula gets a leading ``'`` — the rule of
     :mod:`kikan.core.spreadsheet`, applied column-wise; numbers are left alone."""
     return df.with_columns(
-        pl.col(c).str.replace(r"^([=+\-@\t\r])", "'${1}") for c, t in df.schema.items() if t == pl.String
+        pl.col(c).str.replace(_FORMULA_START, "'${1}") for c, t in df.schema.items() if t == pl.String
     )
 
 

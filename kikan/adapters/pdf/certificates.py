@@ -13,7 +13,6 @@ from __future__ import annotations
 import atexit
 import base64
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kikan.adapters.pdf.fonts import font_face_css
+from kikan.adapters.pdf.process_lock import ProcessLock
 from kikan.juki.certificates import CertificateDocument, Layout, Sheet
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -43,18 +43,7 @@ class _Resources:
 _res: _Resources | None = None
 # Pango/fontconfig state behind one FontConfiguration is not documented as thread-safe; a
 # process renders one document at a time (rendering is CPU-bound under the GIL anyway).
-_lock = threading.RLock()
-
-
-_lock_pid = os.getpid()
-
-
-def _process_lock() -> threading.RLock:
-    """The render lock of this process (a lock copied by fork could be held by a parent thread)."""
-    global _lock, _lock_pid
-    if _lock_pid != os.getpid():
-        _lock, _lock_pid = threading.RLock(), os.getpid()
-    return _lock
+_process_lock = ProcessLock()
 
 
 @atexit.register

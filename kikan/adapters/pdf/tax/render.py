@@ -12,7 +12,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kikan.adapters.pdf.certificates import RenderedPdf
 from kikan.adapters.pdf.fonts import font_face_css
+from kikan.adapters.pdf.process_lock import ProcessLock
 from kikan.adapters.pdf.tax.barcode import itf_svg
 from kikan.tax.individual_resident.notices import Notice
 from kikan.tax.individual_resident.notices.texts import SLIP_NOTE
@@ -40,15 +40,7 @@ class _Resources:
 
 
 _res: _Resources | None = None
-_lock = threading.RLock()
-_lock_pid = os.getpid()
-
-
-def _process_lock() -> threading.RLock:
-    global _lock, _lock_pid
-    if _lock_pid != os.getpid():  # a lock copied by fork could be held by a thread of the parent
-        _lock, _lock_pid = threading.RLock(), os.getpid()
-    return _lock
+_process_lock = ProcessLock()
 
 
 @atexit.register

@@ -10,7 +10,6 @@ and parsed stylesheet per process, one document rendered at a time per process.
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from kikan.adapters.pdf.certificates import RenderedPdf
 from kikan.adapters.pdf.fonts import font_face_css
+from kikan.adapters.pdf.process_lock import ProcessLock
 from kikan.welfare.notices import WelfareNotice
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -33,12 +33,12 @@ class _Resources:
 
 
 _res: _Resources | None = None
-_lock = threading.RLock()
+_process_lock = ProcessLock()  # per process: a forked batch worker never inherits a held lock
 
 
 def _resources() -> _Resources:
     global _res
-    with _lock:
+    with _process_lock():
         if _res is None or _res.pid != os.getpid():
             from weasyprint import CSS
             from weasyprint.text.fonts import FontConfiguration
@@ -59,7 +59,7 @@ def render_notice(doc: WelfareNotice) -> RenderedPdf:
     """The PDF (A4 portrait) of one notice."""
     from weasyprint import HTML
 
-    with _lock:
+    with _process_lock():
         res = _resources()
         document = HTML(string=notice_html(doc)).render(stylesheets=[res.stylesheet], font_config=res.font_config)
         return RenderedPdf(document.write_pdf(), len(document.pages))

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
 
 from kikan.adapters.api.deps import app_db
+from kikan.adapters.web.formatting import wareki
 from kikan.applications.loader import FormCatalog, catalog
-from kikan.core.calendar import WarekiError, format_wareki
-from kikan.core.temporal import JST
 
 MAX_BODY = 256 * 1024  # a form post larger than this is refused before it is parsed
 
@@ -38,18 +37,7 @@ async def posted(request: Request) -> dict[str, str] | None:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-def jst(value: datetime | None) -> str:
-    """A timestamp in 和暦 and JST (「令和6年4月10日 09:30」)."""
-    if value is None:
-        return ""
-    local = value.astimezone(JST)
-    try:
-        return f"{format_wareki(local.date())} {local:%H:%M}"
-    except WarekiError:
-        return f"{local:%Y-%m-%d %H:%M}"
-
-
-HELPERS: dict[str, Any] = {"jst": jst}
+HELPERS: dict[str, Any] = {"jst": wareki}  # timestamps in 和暦 and JST (「令和6年4月10日 09:30」)
 
 
 def html(request: Request, name: str, ctx: dict[str, Any], *, status: int = 200,

@@ -28,6 +28,7 @@ from kikan.adapters.db import applications_store as store
 from kikan.adapters.web.applications import fields
 from kikan.adapters.web.applications.common import HELPERS, apply_today, forms_of, posted
 from kikan.adapters.web.applications.identify import candidates
+from kikan.adapters.web.formatting import wareki
 from kikan.adapters.web.views import render
 from kikan.applications import (
     FormError,
@@ -41,7 +42,6 @@ from kikan.applications import (
 )
 from kikan.applications.status import LABELS, OPEN
 from kikan.applications.status import label as status_label
-from kikan.core.calendar import WarekiError, format_wareki
 from kikan.core.errors import DomainError, FieldError, NotFound
 
 PERMISSION = "applications.review"
@@ -60,16 +60,6 @@ def _done(request: Request, receipt_no: str, message: str) -> Response:
 MARKS = {"support": "支援措置", "block:error": "抑止", "block:alert": "抑止（アラート）", "block:past_end": "期限経過"}
 
 
-def _jst_date(value: Any) -> str:
-    if not value:
-        return ""
-    d = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
-    try:
-        return format_wareki(d)
-    except WarekiError:
-        return d.isoformat()
-
-
 def _shown(value: Any) -> str:
     """A before/after value of a correction as text."""
     if value is None or value == "":
@@ -85,7 +75,7 @@ def _shown(value: Any) -> str:
 
 def _page(request: Request, name: str, ctx: dict[str, Any], p: Principal, status: int = 200) -> Response:
     base = {**HELPERS, "status_label": status_label, "STATUS_LABELS": LABELS, "nav": "applications",
-            "jst_date": _jst_date, "mark_label": lambda m: MARKS.get(m, m), "shown": _shown}  # fmt: skip
+            "jst_date": wareki, "mark_label": lambda m: MARKS.get(m, m), "shown": _shown}  # fmt: skip
     return render(request, f"applications/{name}", {**base, **ctx}, p, status=status)
 
 

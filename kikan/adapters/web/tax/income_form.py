@@ -25,11 +25,11 @@ from fastapi.responses import RedirectResponse, Response
 from kikan.adapters.db import tax_income_store
 from kikan.adapters.db.tables.tax import tax_income_record, tax_income_relative
 from kikan.adapters.web.tax import queries
+from kikan.adapters.web.tax.calculator import DEFAULTS, YEARS  # the fiscal years with parameters
 from kikan.adapters.web.tax.common import Writer, error_page, open_uow, page
 from kikan.core.errors import DomainError, FieldError, NotFound, ValidationFailed
 from kikan.tax.individual_resident.income_records import SOURCE_KINDS, parse_record
 
-YEARS = (("2026", "令和8年度"), ("2025", "令和7年度"))
 DISABILITY = (("none", "該当しない"), ("general", "障害者"), ("special", "特別障害者"))
 SINGLE_PARENT = (("none", "該当しない"), ("mother", "ひとり親（母）"), ("father", "ひとり親（父）"))
 DEPENDANT_ROWS = 4
@@ -161,7 +161,7 @@ GROUPS: tuple[tuple[str, tuple[Item, ...]], ...] = (
     ("外国税額控除", FOREIGN),
     ("中間値の直接指定（空欄なら所得・控除から計算）", GIVEN),
 )
-NEW_DEFAULTS = {"fiscal_year": "2026", "source_kind": "salary_report", "spouse_cohabiting": "1"}
+NEW_DEFAULTS = {"fiscal_year": DEFAULTS["fiscal_year"], "source_kind": "salary_report", "spouse_cohabiting": "1"}
 
 
 def dependant_items(n: int) -> tuple[Item, ...]:
